@@ -1,0 +1,343 @@
+"""Plan → rows: runs plan steps on polars LazyFrames and hands pandas out at the boundary.
+
+One method per step kind (``_scan``, ``_filter``, …). Everything stays lazy until the caller
+collects, so polars optimises across steps (predicate and projection push-down, top-k for
+``sort | limit``). ``to_pandas`` is the only place rows become pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+
+from ..errors import QuerySemanticError
+from ..language.types import ScalarType
+from . import plan as p
+from .functions import compile_aggregate, compile_expr, polars_dtype
+from .ir import Apply, Bound, Col, Context
+
+
+def execute(plan: p.Plan, tables: Mapping[str, pl.LazyFrame], ctx: Context,
+            steps: tuple[p.PlanStep, ...] | None = None, source: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """The rows of ``plan`` (or of ``steps``, starting from ``source``) as a LazyFrame."""
+    runner = _Runner(tables, ctx, plan.dialect)
+    lf = source
+    for s in plan.steps if steps is None else steps:
+        lf = runner.run(s, lf)
+    if lf is None:
+        raise ValueError("a plan needs a source step")
+    return lf
+
+
+class _Runner:
+    def __init__(self, tables: Mapping[str, pl.LazyFrame], ctx: Context, dialect: str) -> None:
+        self.tables, self.ctx, self.dialect = tables, ctx, dialect
+
+    def run(self, s: p.PlanStep, lf: pl.LazyFrame | None) -> pl.LazyFrame:
+        method = getattr(self, "_" + type(s.step).__name__.lower())
+        return method(s.step, s.schema, lf)  # type: ignore[no-any-return]
+
+    def expr(self, e: Bound) -> pl.Expr:
+        return compile_expr(e, self.ctx)
+
+    # ---- sources
+    def _scan(self, step: p.Scan, schema: p.Schema, lf: pl.LazyFrame | None) -> pl.LazyFrame:
+        try:
+            frame = self.tables[step.table]
+        except KeyError:
+            raise QuerySemanticError(f"no rows were given for table '{step.table}'") from None
+        return frame
+
+    def _values(self, step: p.Values, schema: p.Schema, lf: pl.LazyFrame | None) -> pl.LazyFrame:
+        if not schema.columns:  # print: one row to compute the items over
+            return pl.LazyFrame({"__row__": [0] * len(step.rows)})
+        data = {
+            name: pl.Series(name, [row[i] for row in step.rows], dtype=_dtype_for_values(t), strict=False)
+            for i, (name, t) in enumerate(schema.columns)
+        }
+        return pl.LazyFrame(data).with_columns(
+            pl.col(name).cast(polars_dtype(t)) for name, t in schema.columns
+        )
+
+    def _generate(self, step: p.Generate, schema: p.Schema, lf: pl.LazyFrame | None) -> pl.LazyFrame:
+        start, stop, by = step.start, step.stop, step.step
+        values: list[Any] = []
+        if not by:
+            raise QuerySemanticError("range needs a step that is not zero")
+        x = start
+        while (x <= stop) if by > _zero(by) else (x >= stop):
+            values.append(x)
+            x = x + by
+            if len(values) > 10_000_000:
+                raise QuerySemanticError("range would make more than 10,000,000 rows")
+        t = schema.type_of(step.column)
+        return pl.LazyFrame({step.column: pl.Series(values, dtype=_dtype_for_values(t))}).with_columns(
+            pl.col(step.column).cast(polars_dtype(t))
+        )
+
+    # ---- row operators
+    def _filter(self, step: p.Filter, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        return lf.filter(self.expr(step.predicate))
+
+    def _select(self, step: p.Select, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        exprs = []
+        for name, e in step.columns:
+            if isinstance(e, Col) and e.name == name:
+                exprs.append(pl.col(name))
+            else:
+                exprs.append(self.expr(e).alias(name))
+        if not any(_reads_columns(e) for _, e in step.columns):
+            # polars makes a single row from a select of constants; Kusto keeps one per input row
+            tmp = [f"__c{i}" for i in range(len(exprs))]
+            return lf.with_columns(e.alias(t) for e, t in zip(exprs, tmp, strict=True)).select(
+                pl.col(t).alias(name) for t, (name, _) in zip(tmp, step.columns, strict=True)
+            )
+        return lf.select(exprs)
+
+    def _summarize(self, step: p.Summarize, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        aggs = [
+            compile_aggregate(a, self.ctx).cast(polars_dtype(a.type)).alias(name) for name, a in step.aggregates
+        ]
+        if not step.keys:
+            return lf.select(aggs) if aggs else lf.select().head(1)
+        computed = [self.expr(e).alias(name) for name, e in step.keys if not (isinstance(e, Col) and e.name == name)]
+        if computed:
+            lf = lf.with_columns(computed)
+        keys = [name for name, _ in step.keys]
+        if not aggs:
+            return lf.unique(subset=keys, maintain_order=True).select(keys)
+        # maintain_order: the same query over the same rows always lists groups in the same order
+        return lf.group_by(keys, maintain_order=True).agg(aggs)
+
+    def _distinct(self, step: p.Distinct, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        return lf.select(step.columns).unique(maintain_order=True)
+
+    def _join(self, step: p.Join, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        right = execute(step.right, self.tables, self.ctx)
+        left_on = [a for a, _ in step.on]
+        if step.kind in ("leftsemi", "leftanti"):
+            right_keys = right.select([pl.col(b).alias(a) for a, b in step.on])
+            return lf.join(right_keys, on=left_on, how="semi" if step.kind == "leftsemi" else "anti")
+        if step.kind in ("rightsemi", "rightanti"):
+            left_keys = lf.select([pl.col(a).alias(b) for a, b in step.on])
+            return right.join(left_keys, on=[b for _, b in step.on], how="semi" if step.kind == "rightsemi" else "anti")
+        # rename the right side to its output names; keys the output does not keep become temporaries
+        renamed = {src: out for src, out in step.right_columns}
+        key_tmp = {b: renamed.get(b, f"__rkey{i}") for i, (_, b) in enumerate(step.on)}
+        right = right.select([pl.col(c).alias(renamed.get(c) or key_tmp[c])
+                              for c in right.collect_schema().names() if c in renamed or c in key_tmp])
+        right_on = [key_tmp[b] for _, b in step.on]
+        left = lf
+        how = {"inner": "inner", "innerunique": "inner", "leftouter": "left", "rightouter": "right",
+               "fullouter": "full"}[step.kind]
+        if step.kind == "innerunique":  # Kusto: one left row per key value (the first)
+            left = left.unique(subset=left_on, keep="first", maintain_order=True)
+        joined = left.join(right, left_on=left_on, right_on=right_on, how=how, coalesce=False,
+                           maintain_order="left_right" if how != "right" else "right_left")
+        for left_key, right_key in step.coalesce:
+            tmp = key_tmp[right_key]
+            joined = joined.with_columns(pl.coalesce(pl.col(left_key), pl.col(tmp)).alias(left_key))
+        return joined.select(schema.names)
+
+    def _sort(self, step: p.Sort, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        exprs = []
+        for k in step.keys:
+            e = self.expr(k.expr)
+            if self.ctx.case_insensitive and k.expr.type == ScalarType.STRING:
+                e = e.str.to_lowercase()  # CMPivot orders strings case-insensitively (§9.2)
+            exprs.append(e)
+        return lf.sort(
+            exprs,
+            descending=[k.descending for k in step.keys],
+            nulls_last=[k.nulls_last for k in step.keys],
+            maintain_order=True,
+        )
+
+    def _limit(self, step: p.Limit, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        return lf.head(step.count)
+
+    def _countrows(self, step: p.CountRows, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        return lf.select(pl.len().cast(pl.Int64).alias(step.column))
+
+    def _expand(self, step: p.Expand, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+        frame = lf.collect()
+        cols = [c for c, _ in step.columns]
+        out: dict[str, list[Any]] = {name: [] for name in schema.names}
+        for row in frame.iter_rows(named=True):
+            lists = [_expand_value(row[c], step.kind) for c in cols]
+            longest = max((len(v) for v in lists), default=0)
+            if step.limit is not None:
+                longest = min(longest, step.limit)
+            for i in range(longest):
+                for name in schema.names:
+                    if name in cols:
+                        items = lists[cols.index(name)]
+                        out[name].append(items[i] if i < len(items) else None)
+                    elif name == step.index:
+                        out[name].append(i)
+                    else:
+                        out[name].append(row[name])
+        result = {}
+        for name, t in schema.columns:
+            values = out[name]
+            target = dict(step.columns).get(name)
+            if name in cols:
+                values = [_from_json(v, target) for v in values]
+            result[name] = pl.Series(name, values, dtype=_dtype_for_values(t), strict=False)
+        return pl.LazyFrame(result).with_columns(pl.col(n).cast(polars_dtype(t)) for n, t in schema.columns)
+
+
+def _zero(value: Any) -> Any:
+    return dt.timedelta(0) if isinstance(value, dt.timedelta) else 0
+
+
+def _dtype_for_values(t: ScalarType) -> pl.DataType:
+    """The dtype to build a Series from Python values before casting it to the engine dtype."""
+    if t == ScalarType.DATETIME:
+        return pl.Datetime("us", "UTC")
+    if t == ScalarType.TIMESPAN:
+        return pl.Duration("us")
+    return polars_dtype(t)
+
+
+def _reads_columns(e: Bound) -> bool:
+    if isinstance(e, Col):
+        return True
+    if isinstance(e, Apply):
+        return any(_reads_columns(a) for a in e.args)
+    return False
+
+
+def _expand_value(text: Any, kind: str) -> list[Any]:
+    """A dynamic cell's elements for mv-expand, each as JSON text."""
+    if text is None:
+        return []
+    value = json.loads(text)
+    if isinstance(value, list):
+        return [json.dumps(v, separators=(",", ":")) for v in value]
+    if isinstance(value, dict):
+        if kind == "array":
+            return [json.dumps([k, v], separators=(",", ":")) for k, v in value.items()]
+        return [json.dumps({k: v}, separators=(",", ":")) for k, v in value.items()]
+    return [json.dumps(value)]
+
+
+def _from_json(text: Any, target: ScalarType | None) -> Any:
+    if text is None or target is None or target == ScalarType.DYNAMIC:
+        return text
+    value = json.loads(text)
+    try:
+        if target in (ScalarType.INT, ScalarType.LONG):
+            return int(value)
+        if target == ScalarType.REAL:
+            return float(value)
+        if target == ScalarType.STRING:
+            return value if isinstance(value, str) else json.dumps(value)
+        if target == ScalarType.BOOL:
+            return bool(value)
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+# ---------------------------------------------------------------------------------- boundary
+
+_ARROW_TO_PANDAS = {
+    pa.int64(): pd.Int64Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def to_pandas(frame: pl.DataFrame, schema: p.Schema) -> pd.DataFrame:
+    """The user's DataFrame: hidden columns dropped, nullable integer and boolean dtypes, UTC
+    datetimes, timedeltas, and dynamic values decoded from JSON to Python objects."""
+    visible = [c for c, _ in schema.visible]
+    if frame.columns != visible:
+        frame = frame.select(visible)
+    dynamic = [c for c, t in schema.visible if t == ScalarType.DYNAMIC]
+    out = frame.to_arrow().to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+    for c in dynamic:
+        out[c] = pd.Series([None if v is None else json.loads(v) for v in frame[c].to_list()], dtype=object,
+                           index=out.index)
+    return out
+
+
+def schema_of_frame(frame: pl.DataFrame | pl.LazyFrame, device: str | None = None) -> p.Schema:
+    """A table's schema read off a given frame's own columns and dtypes."""
+    schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
+    return p.Schema(tuple((name, scalar_type_of(dtype)) for name, dtype in schema.items()), device)
+
+
+def scalar_type_of(dtype: pl.DataType) -> ScalarType:
+    if dtype == pl.Boolean:
+        return ScalarType.BOOL
+    if dtype in (pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16):
+        return ScalarType.INT
+    if dtype.is_integer():
+        return ScalarType.LONG
+    if dtype.is_float() or dtype.is_decimal():
+        return ScalarType.REAL
+    if dtype in (pl.String, pl.Categorical, pl.Enum, pl.Null):
+        return ScalarType.STRING
+    if isinstance(dtype, pl.Datetime) or dtype == pl.Date:
+        return ScalarType.DATETIME
+    if isinstance(dtype, pl.Duration):
+        return ScalarType.TIMESPAN
+    return ScalarType.DYNAMIC
+
+
+def normalise_frame(frame: pl.DataFrame | pl.LazyFrame, schema: p.Schema) -> pl.LazyFrame:
+    """Cast a given frame's columns to the engine's dtypes (UTC ns datetimes, JSON dynamics)."""
+    lf = frame.lazy()
+    current = lf.collect_schema()
+    casts = []
+    for name, t in schema.columns:
+        dtype = current[name]
+        target = polars_dtype(t)
+        if dtype == target:
+            continue
+        if t == ScalarType.DYNAMIC:
+            casts.append(pl.col(name).map_elements(
+                lambda v: None if v is None else json.dumps(v if not hasattr(v, "to_list") else v.to_list(),
+                                                           default=str, separators=(",", ":")),
+                return_dtype=pl.String))
+        elif isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
+            casts.append(pl.col(name).dt.replace_time_zone("UTC").cast(target))
+        elif t == ScalarType.STRING and dtype != pl.String:
+            casts.append(pl.col(name).cast(pl.String))
+        else:
+            casts.append(pl.col(name).cast(target))
+    return lf.with_columns(casts) if casts else lf
+
+
+def from_pandas(frame: Any) -> pl.DataFrame:
+    """A pandas (or polars) frame as polars; object columns of lists and dicts stay objects."""
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    if isinstance(frame, pl.LazyFrame):
+        return frame.collect()
+    if isinstance(frame, pd.DataFrame):
+        try:
+            return pl.from_pandas(frame)
+        except (TypeError, ValueError, pa.ArrowInvalid):
+            data = {c: pl.Series(c, frame[c].tolist(), dtype=pl.Object) for c in frame.columns}
+            return pl.DataFrame(data)
+    raise TypeError(f"expected a pandas or polars DataFrame, got {type(frame).__name__}")
+
+
+def ensure_device_column(name: str, schema: p.Schema) -> None:
+    if schema.resolve("Device") is None:
+        raise QuerySemanticError(
+            f"the table given for entity {name} has no Device column",
+            hint="CMPivot rows always say which device they came from: add a Device column of device names",
+        )
+
+
+__all__ = ["execute", "from_pandas", "normalise_frame", "schema_of_frame", "to_pandas"]

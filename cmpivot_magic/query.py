@@ -1,0 +1,135 @@
+"""The public front door of the pipeline: ``parse`` a query, ``evaluate`` it over given tables.
+
+``Query`` is parse + plan: its ``explain()`` prints the plan, ``output_schema`` gives the result's
+columns, and ``str(query)`` is the canonical text. In the cmpivot dialect the plan is made at
+once against the entity catalog, so every error surfaces before anything is sent to a device.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from functools import cached_property, lru_cache
+from typing import Any
+
+import pandas as pd
+import polars as pl
+
+from .engine import evaluate as ev
+from .engine.ir import Context
+from .engine.plan import DEVICE, Plan, Schema
+from .engine.planner import Planner
+from .language import nodes
+from .language.parser import parse_text
+from .language.printer import format_pipeline, format_query
+
+
+class Query:
+    """A parsed query. Compare with ``==`` (same meaning), print with ``str`` (canonical text)."""
+
+    def __init__(self, text: str, ast: nodes.QueryText, dialect: str) -> None:
+        self.text = text
+        self.ast = ast
+        self.dialect = dialect
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The plan against the entity catalog (and any ``let``-bound or literal tables)."""
+        return Planner(self.dialect, text=self.text).plan(self.ast)
+
+    def plan_for(self, tables: Mapping[str, Schema]) -> Plan:
+        """The plan against the schemas of tables given at evaluation time."""
+        if not tables:
+            return self.plan
+        return Planner(self.dialect, tables, text=self.text).plan(self.ast)
+
+    @property
+    def output_schema(self) -> dict[str, str]:
+        """Ordered column name → type name of the query's result."""
+        return {name: t.value for name, t in self.plan.output_schema.items()}
+
+    @property
+    def device_query(self) -> str:
+        """The query text each device evaluates (its device part), as CMPivot would send it."""
+        body = self.ast.body
+        ops = body.operators[: self.plan.device_operators]
+        return format_pipeline(nodes.Pipeline(body.source, ops), inline=True)
+
+    def explain(self) -> str:
+        return self.plan.explain()
+
+    def __str__(self) -> str:
+        return format_query(self.ast)
+
+    def __repr__(self) -> str:
+        return f"Query({str(self)!r}, dialect={self.dialect!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Query) and self.ast == other.ast and self.dialect == other.dialect
+
+    def __hash__(self) -> int:
+        return hash((str(self), self.dialect))
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(text: str, dialect: str) -> nodes.QueryText:
+    return parse_text(text, dialect)
+
+
+def parse(text: str, dialect: str = "cmpivot") -> Query:
+    """Parse (and, in the cmpivot dialect, plan) a query; raise a ``CMPivotError`` if it is wrong.
+
+    >>> print(parse("Process | summarize count() by Name | top 5 by count_").output_schema)
+    {'Name': 'string', 'count_': 'long'}
+    """
+    query = Query(text, _parse_cached(text, dialect), dialect)
+    if dialect == "cmpivot":
+        query.plan  # noqa: B018  (plan now: errors belong to parse time)
+    return query
+
+
+def evaluate(text: str | Query, tables: Mapping[str, Any] | None = None, *, dialect: str = "cmpivot",
+             now: dt.datetime | None = None) -> pd.DataFrame:
+    """Run a query over given tables, with no backend, and return a pandas DataFrame.
+
+    ``tables`` maps a table name to a pandas or polars DataFrame; the frame's own columns and
+    dtypes are that table's schema. In the cmpivot dialect the names are entities and each needs a
+    ``Device`` column. ``now`` fixes the clock that ``now()`` and ``ago()`` read (UTC).
+    """
+    query = text if isinstance(text, Query) else Query(text, _parse_cached(text, dialect), dialect)
+    frames, schemas = prepare_tables(tables or {}, query.dialect)
+    plan = query.plan_for(schemas)
+    ctx = Context(now=_utc(now), case_insensitive=query.dialect == "cmpivot")
+    result = ev.execute(plan, frames, ctx).collect()
+    return ev.to_pandas(result, plan.schema)
+
+
+def prepare_tables(tables: Mapping[str, Any], dialect: str) -> tuple[dict[str, pl.LazyFrame], dict[str, Schema]]:
+    """Given frames → engine LazyFrames and their schemas (entity names canonicalised)."""
+    from . import catalog
+
+    frames: dict[str, pl.LazyFrame] = {}
+    schemas: dict[str, Schema] = {}
+    for name, frame in tables.items():
+        df = ev.from_pandas(frame)
+        key = name
+        device = None
+        if dialect == "cmpivot":
+            entity = catalog.find_entity(name)
+            key = entity.name if entity is not None else name
+            schema = ev.schema_of_frame(df)
+            ev.ensure_device_column(key, schema)
+            device_col = schema.resolve(DEVICE)
+            if device_col != DEVICE:
+                df = df.rename({device_col: DEVICE}) if device_col else df
+            device = DEVICE
+        schema = ev.schema_of_frame(df, device)
+        frames[key] = ev.normalise_frame(df, schema)
+        schemas[key] = schema
+    return frames, schemas
+
+
+def _utc(now: dt.datetime | None) -> dt.datetime:
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    return now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
