@@ -23,7 +23,7 @@ from .functions import compile_aggregate, compile_expr, polars_dtype
 from .ir import Apply, Bound, Col, Context
 
 
-def execute(plan: p.Plan, tables: Mapping[str, pl.LazyFrame], ctx: Context,
+def execute(plan: p.Plan, tables: Mapping[Any, pl.LazyFrame], ctx: Context,
             steps: tuple[p.PlanStep, ...] | None = None, source: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """The rows of ``plan`` (or of ``steps``, starting from ``source``) as a LazyFrame."""
     runner = _Runner(tables, ctx, plan.dialect)
@@ -36,7 +36,7 @@ def execute(plan: p.Plan, tables: Mapping[str, pl.LazyFrame], ctx: Context,
 
 
 class _Runner:
-    def __init__(self, tables: Mapping[str, pl.LazyFrame], ctx: Context, dialect: str) -> None:
+    def __init__(self, tables: Mapping[Any, pl.LazyFrame], ctx: Context, dialect: str) -> None:
         self.tables, self.ctx, self.dialect = tables, ctx, dialect
 
     def run(self, s: p.PlanStep, lf: pl.LazyFrame | None) -> pl.LazyFrame:
@@ -48,10 +48,13 @@ class _Runner:
 
     # ---- sources
     def _scan(self, step: p.Scan, schema: p.Schema, lf: pl.LazyFrame | None) -> pl.LazyFrame:
-        try:
-            frame = self.tables[step.table]
-        except KeyError:
-            raise QuerySemanticError(f"no rows were given for table '{step.table}'") from None
+        # one entity may be read with different arguments (Registry('A') join Registry('B')):
+        # backends key those tables by (entity, args); tables given to evaluate() by name
+        frame = self.tables.get((step.table, step.args)) if step.args else None  # type: ignore[call-overload]
+        if frame is None:
+            frame = self.tables.get(step.table)
+        if frame is None:
+            raise QuerySemanticError(f"no rows were given for table '{step.table}'")
         return frame
 
     def _values(self, step: p.Values, schema: p.Schema, lf: pl.LazyFrame | None) -> pl.LazyFrame:

@@ -180,13 +180,11 @@ def _constant_text(arg: Arg, kind: ScalarType) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _bool_typer(types: Types, consts: Consts) -> ScalarType:
-    return T.BOOL
-
-
-def _register_comparison(op: str, compare: Callable[[pl.Expr, pl.Expr], pl.Expr], dialects: frozenset[str]) -> None:
+def _register_comparison(
+    op: str, compare: Callable[[pl.Expr, pl.Expr], pl.Expr], dialects: frozenset[str]
+) -> None:
     def typer(types: Types, consts: Consts) -> ScalarType:
-        _comparison_type(*types, *consts, op)
+        _comparison_type(types[0], types[1], consts[0], consts[1], op)
         return T.BOOL
 
     def impl(args: Sequence[Arg], ctx: Context) -> pl.Expr:
@@ -341,7 +339,9 @@ def _register_string_op(name: str, kind: str, cs: bool, dialects: frozenset[str]
 
 
 for _kind in _AROUND:
-    _register_string_op(_kind, _kind, False, BOTH if _kind in ("contains", "startswith", "endswith") else KQL_ONLY)
+    _register_string_op(
+        _kind, _kind, False, BOTH if _kind in ("contains", "startswith", "endswith") else KQL_ONLY
+    )
     _register_string_op(_kind + "_cs", _kind, True, KQL_ONLY)
 
 
@@ -367,7 +367,10 @@ def _like(args: Sequence[Arg], ctx: Context) -> pl.Expr:
         pattern = cv.convert_constant(right.const, right.type, T.STRING)
         return _null_bool() if pattern is None else left.str.contains(like_regex(pattern))
     translated = (
-        _text(right).str.escape_regex().str.replace_all("%", ".*", literal=True).str.replace_all("_", ".", literal=True)
+        _text(right)
+        .str.escape_regex()
+        .str.replace_all("%", ".*", literal=True)
+        .str.replace_all("_", ".", literal=True)
     )
     return left.str.contains(pl.concat_str([pl.lit(r"(?is)\A"), translated, pl.lit(r"\z")]))
 
@@ -432,7 +435,11 @@ def _membership(args: Sequence[Arg], ci: bool) -> pl.Expr:
     strings when ``ci``); null items never match and a null ``x`` gives null."""
     left, items = args[0], _items(args[1:])
     kinds = [_comparison_type(left.type, i.type, left.const, i.const, "in") for i in items]
-    kind = cv.promote(kinds) if kinds and all(k.is_numeric for k in kinds) else (kinds[0] if kinds else left.type)
+    kind = (
+        cv.promote(kinds)
+        if kinds and all(k.is_numeric for k in kinds)
+        else (kinds[0] if kinds else left.type)
+    )
     x = _operand(left, kind)
     if kind.is_numeric:
         x = x.cast(polars_dtype(kind))
@@ -446,7 +453,7 @@ def _membership(args: Sequence[Arg], ci: bool) -> pl.Expr:
         tests.append(x.str.contains(f"(?i)\\A(?:{alternatives})\\z"))
     elif consts:
         values = [v.lower() for v in consts] if ci else consts
-        tests.append((x.str.to_lowercase() if ci else x).is_in(pl.Series(values, dtype=polars_dtype(kind))))
+        tests.append((x.str.to_lowercase() if ci else x).is_in(pl.Series(values, dtype=polars_dtype(kind)).implode()))
     for e in exprs:
         tests.append(x.str.to_lowercase() == e.str.to_lowercase() if ci else x == e)
     if not tests:  # nothing to match (only null items): false, or null for a null x

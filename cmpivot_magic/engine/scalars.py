@@ -28,7 +28,9 @@ Consts = tuple[Any, ...]
 Typer = Callable[[Types, Consts], ScalarType]
 
 
-def _expect(name: str, position: str, t: ScalarType, const: Any, allowed: Callable[[ScalarType], bool], what: str) -> None:
+def _expect(
+    name: str, position: str, t: ScalarType, const: Any, allowed: Callable[[ScalarType], bool], what: str
+) -> None:
     """Raise the user-facing error for an argument of the wrong type (a null constant fits any)."""
     if const is None or allowed(t):
         return
@@ -39,7 +41,9 @@ def _integer(t: ScalarType) -> bool:
     return t.is_integer
 
 
-def _typed(result: ScalarType, *checks: tuple[str, Callable[[ScalarType], bool], str]) -> Callable[[str], Typer]:
+def _typed(
+    result: ScalarType, *checks: tuple[str, Callable[[ScalarType], bool], str]
+) -> Callable[[str], Typer]:
     """A typer for a fixed signature: one (position, predicate, description) per argument."""
 
     def make(name: str) -> Typer:
@@ -294,7 +298,9 @@ def _coalesce_typer(types: Types, consts: Consts) -> ScalarType:
     return _choice_type("coalesce", types, consts)
 
 
-@register("coalesce", 1, 64, _coalesce_typer, dialects=KQL_ONLY, doc="first non-null (non-empty string) value")
+@register(
+    "coalesce", 1, 64, _coalesce_typer, dialects=KQL_ONLY, doc="first non-null (non-empty string) value"
+)
 def _coalesce(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     dtype = polars_dtype(_coalesce_typer(tuple(a.type for a in args), tuple(a.const for a in args)))
     # Kusto's strings have no null, so coalesce skips empty strings instead
@@ -324,7 +330,9 @@ def _stringish(t: ScalarType) -> bool:
     return t in (T.STRING, T.DYNAMIC)
 
 
-@register("strlen", 1, 1, _typed(T.LONG, ("first", _stringish, "a string"))("strlen"), doc="length in characters")
+@register(
+    "strlen", 1, 1, _typed(T.LONG, ("first", _stringish, "a string"))("strlen"), doc="length in characters"
+)
 def _strlen(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     # Unicode code points, as Kusto counts them ('Çedilla' with a combining cedilla is 8)
     return _text(args[0]).str.len_chars().cast(pl.Int64)
@@ -358,7 +366,9 @@ _indexof_typer = _typed(
 )("indexof")  # fmt: skip
 
 
-def indexof_value(source: str, lookup: str, start: int = 0, length: int = -1, occurrence: int = 1) -> int | None:
+def indexof_value(
+    source: str, lookup: str, start: int = 0, length: int = -1, occurrence: int = 1
+) -> int | None:
     """Kusto's indexof on one value (msdocs indexof examples).
 
     A negative start counts from the end; ``length`` (-1: no limit) bounds the characters
@@ -393,10 +403,16 @@ def _indexof(args: Sequence[Arg], ctx: Context) -> pl.Expr:
         if needle is None:
             return _lit(None, T.LONG)
         before = source.str.splitn(needle, 2).struct.field("field_0").str.len_chars().cast(pl.Int64)
-        return pl.when(source.str.contains(needle, literal=True)).then(before).otherwise(
-            pl.when(source.is_null()).then(None).otherwise(-1)
+        return (
+            pl.when(source.str.contains(needle, literal=True))
+            .then(before)
+            .otherwise(pl.when(source.is_null()).then(None).otherwise(-1))
         )
-    fields = [source.alias("s"), lookup.alias("l"), *(a.expr.cast(pl.Int64).alias(f"a{i}") for i, a in enumerate(extra))]
+    fields = [
+        source.alias("s"),
+        lookup.alias("l"),
+        *(a.expr.cast(pl.Int64).alias(f"a{i}") for i, a in enumerate(extra)),
+    ]
 
     def per_row(batch: pl.Series) -> pl.Series:
         out = []
@@ -405,7 +421,7 @@ def _indexof(args: Sequence[Arg], ctx: Context) -> pl.Expr:
             out.append(None if any(v is None for v in values) else indexof_value(*values))
         return pl.Series(out, dtype=pl.Int64)
 
-    return pl.struct(fields).map_batches(per_row, return_dtype=pl.Int64)
+    return pl.struct(fields).map_batches(per_row, return_dtype=pl.Int64, is_elementwise=True)
 
 
 def _case_fn(name: str, method: Callable[[pl.Expr], pl.Expr]) -> None:
@@ -443,14 +459,19 @@ def _normalise_json(text: str) -> str | None:
         return cv.dumps(text)  # not JSON: the dynamic value is the string itself
 
 
-@register("parse_json", 1, 1, _any_typer(T.DYNAMIC), dialects=KQL_ONLY, aliases=("todynamic",), doc="text → dynamic")
+@register(
+    "parse_json", 1, 1, _any_typer(T.DYNAMIC), dialects=KQL_ONLY, aliases=("todynamic",), doc="text → dynamic"
+)
 def _parse_json(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     (x,) = args
     if x.type != T.STRING:
         return cv.to_json(x.expr, x.type)
     return x.expr.map_batches(
-        lambda s: pl.Series([None if v is None else _normalise_json(v) for v in s.to_list()], dtype=pl.String),
+        lambda s: pl.Series(
+            [None if v is None else _normalise_json(v) for v in s.to_list()], dtype=pl.String
+        ),
         return_dtype=pl.String,
+        is_elementwise=True,
     )
 
 
@@ -486,7 +507,9 @@ _register_cast(("timespan", "time"), T.TIMESPAN)
 
 
 def _abs_typer(types: Types, consts: Consts) -> ScalarType:
-    _expect("abs", "first", types[0], consts[0], lambda t: t.is_numeric or t == T.TIMESPAN, "a number or timespan")
+    _expect(
+        "abs", "first", types[0], consts[0], lambda t: t.is_numeric or t == T.TIMESPAN, "a number or timespan"
+    )
     return types[0]
 
 
@@ -516,4 +539,3 @@ def _round(args: Sequence[Arg], ctx: Context) -> pl.Expr:
         scale = 10.0 ** (-digits)
         rounded = (value / scale).round(0, mode="half_away_from_zero") * scale
     return rounded.cast(polars_dtype(_round_typer((x.type,), (x.const,))))
-

@@ -1,0 +1,1 @@
+"""Backends: where a query's device part is evaluated (a site, the demo site, this machine)."""

@@ -1,0 +1,84 @@
+"""``demo://`` — a simulated ConfigMgr site, deterministic from a seed.
+
+``demo://?devices=500&seed=7&offline=0.1&failure=0.02&ps4=0.03&speed=20&clock=real`` builds a
+``DemoSite`` (``site.py``) and answers queries through ``TableBackend``. ``clock=virtual``
+releases replies at once in latency order (tests, scripts); ``clock=real`` waits ``latency /
+speed`` seconds of wall-clock time, so a notebook shows devices answering live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...errors import CMPivotError
+from ..base import Target
+from ..tables import TableBackend, Timeline
+from .site import DemoSite
+
+DEFAULTS = {"devices": 200, "seed": 7, "offline": 0.1, "failure": 0.02, "ps4": 0.03}
+
+
+class DemoBackend(TableBackend):
+    @classmethod
+    def from_url(cls, url: str, *, profile: str = "onprem", **options: Any) -> DemoBackend:
+        from ...session import url_options
+
+        raw = {**url_options(url), **{k: str(v) for k, v in options.items()}}
+        known = {*DEFAULTS, "speed", "clock", "max_result_bytes"}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise CMPivotError(f"unknown demo:// option {unknown[0]!r}",
+                               hint=f"options are: {', '.join(sorted(known))}")
+        try:
+            size = int(raw.get("devices", DEFAULTS["devices"]))
+            seed = int(raw.get("seed", DEFAULTS["seed"]))
+            rates = {k: float(raw.get(k, DEFAULTS[k])) for k in ("offline", "failure", "ps4")}
+            speed = float(raw.get("speed", 20))
+            max_bytes = int(raw.get("max_result_bytes", 128_000))
+        except ValueError as err:
+            raise CMPivotError(f"bad demo:// option: {err}") from None
+        if not 1 <= size <= 50_000:
+            raise CMPivotError("demo:// devices must be between 1 and 50,000")
+        if any(not 0 <= v <= 1 for v in rates.values()):
+            raise CMPivotError("demo:// offline, failure and ps4 are fractions between 0 and 1")
+        clock = raw.get("clock", "real")
+        if clock not in ("real", "virtual"):
+            raise CMPivotError("demo:// clock is 'real' or 'virtual'")
+        site = DemoSite(devices=size, seed=seed, **rates)
+        return cls(url, profile, site, Timeline(clock, speed), max_bytes)
+
+    def __init__(self, url: str, profile: str, site: DemoSite, timeline: Timeline, max_result_bytes: int) -> None:
+        super().__init__(url, profile, site, site, timeline, max_result_bytes)
+        self.site = site
+
+    @cached_property
+    def _devices(self) -> pd.DataFrame:
+        return self.site.devices.to_pandas()
+
+    def devices(self) -> pd.DataFrame:
+        return self._devices.copy()
+
+    def collections(self) -> pd.DataFrame:
+        return self.site.collections.to_pandas()
+
+    def resolve(self, devices: Sequence[str] | None, collection: str | None) -> tuple[Target, ...]:
+        if devices is not None and collection is not None:
+            raise CMPivotError("target either devices or a collection, not both")
+        if devices is not None:
+            if not devices:
+                raise CMPivotError("no devices were selected")
+            return self._resolve_names(devices, self._devices)
+        collection = collection or "SMS00001"
+        try:
+            members = set(int(x) for x in np.asarray(self.site.members(collection)))
+        except KeyError:
+            ids = ", ".join(self.site.collections.get_column("CollectionID").to_list()[:8])
+            raise CMPivotError(f"no collection '{collection}' on {self.url}", hint=f"collections: {ids}, …") from None
+        frame = self._devices
+        return tuple(Target(str(n), int(r)) for n, r in zip(frame["Name"], frame["ResourceId"], strict=True)
+                     if int(r) in members)

@@ -1,0 +1,272 @@
+"""A backend over entity tables it can produce itself: ``demo://`` and ``local://``.
+
+It plays ConfigMgr's part: each online device evaluates the query's device part over its own
+entity tables, keeps at most 128 KB of result per device (Truncated beyond), and answers after
+its latency; offline devices are known at once, and a device that cannot run an entity fails with
+the client's error. The device part is evaluated once over all answering devices' rows — the
+same thing, since every device-part step keeps rows within their device — then split per device.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from .. import catalog
+from ..engine import evaluate as ev
+from ..engine import plan as p
+from ..engine.ir import Col, Context
+from ..errors import CMPivotError
+from .base import MAX_RESULT_BYTES, DeviceReply, DeviceRequest, DeviceStatus, EntityUnavailable, Target, TableSource
+
+
+class Devices(Protocol):
+    """Per-device facts a table backend needs beyond the rows themselves."""
+
+    def latency_seconds(self, resource_ids: Sequence[int]) -> np.ndarray: ...
+
+    def is_offline(self, resource_ids: Sequence[int]) -> np.ndarray: ...
+
+    def entity_error(self, entity: catalog.Entity, resource_id: int) -> str | None: ...
+
+
+@dataclass
+class Timeline:
+    """How replies are released: ``virtual`` (instantly, in latency order, in batches — for tests
+    and scripts) or ``real`` (at ``latency / speed`` seconds of wall-clock time — for notebooks)."""
+
+    mode: str = "virtual"
+    speed: float = 1.0
+    batches: int = 8
+
+
+class TableBackend:
+    """Shared machinery of table backends; subclasses supply devices, collections and the source."""
+
+    url: str
+    profile: str
+
+    def __init__(self, url: str, profile: str, source: TableSource, devices: Devices, timeline: Timeline,
+                 max_result_bytes: int = MAX_RESULT_BYTES) -> None:
+        self.url, self.profile, self.source, self.device_facts = url, profile, source, devices
+        self.timeline, self.max_result_bytes = timeline, max_result_bytes
+
+    # subclasses implement devices(), collections(), resolve()
+
+    def submit(self, request: DeviceRequest) -> TableOperation:
+        from ..session import next_operation_id
+
+        targets = request.targets
+        ids = [t.resource_id for t in targets]
+        latency = self.device_facts.latency_seconds(ids)
+        offline = self.device_facts.is_offline(ids)
+        replies: list[tuple[float, DeviceReply]] = []
+        answering: list[Target] = []
+        entities = _entities_of(request.query.plan)
+        for t, lat, off in zip(targets, latency, offline, strict=True):
+            if off:
+                replies.append((0.0, DeviceReply(t.name, t.resource_id, DeviceStatus.OFFLINE,
+                                                 error="the device was offline when the query was sent", elapsed=0.0)))
+                continue
+            error = next((e for e in (self.device_facts.entity_error(ent, t.resource_id) for ent in entities) if e), None)
+            if error:
+                replies.append((float(lat), DeviceReply(t.name, t.resource_id, DeviceStatus.FAILED, error=error,
+                                                        elapsed=float(lat))))
+            else:
+                answering.append(t)
+        lat_of = dict(zip(ids, (float(x) for x in latency), strict=True))
+        replies += self._answer(request, answering, lat_of)
+        replies.sort(key=lambda r: r[0])
+        return TableOperation(next_operation_id(), replies, request.timeout, self.timeline)
+
+    def _answer(self, request: DeviceRequest, answering: list[Target],
+                latency: dict[int, float]) -> list[tuple[float, DeviceReply]]:
+        if not answering:
+            return []
+        plan = request.query.plan
+        ids = [t.resource_id for t in answering]
+        try:
+            tables = self._tables(plan, ids, request.now)
+        except EntityUnavailable as err:
+            return [(latency[t.resource_id], DeviceReply(t.name, t.resource_id, DeviceStatus.FAILED, error=str(err),
+                                                         elapsed=latency[t.resource_id])) for t in answering]
+        ctx = Context(now=request.now, case_insensitive=True)
+        rows = ev.execute(plan, tables, ctx, steps=plan.device_part).collect()
+        device_col = plan.device_schema.device or p.DEVICE
+        rows, truncated = truncate_per_device(rows, device_col, self.max_result_bytes)
+        parts = rows.partition_by(device_col, as_dict=True, maintain_order=True) if rows.height else {}
+        by_name = {str(k[0]): v for k, v in parts.items()}
+        empty = rows.clear()
+        out = []
+        for t in answering:
+            frame = by_name.get(t.name, empty)
+            status = DeviceStatus.TRUNCATED if t.name in truncated else DeviceStatus.COMPLETED
+            error = (f"the result was larger than {self.max_result_bytes // 1000} KB; the device returned "
+                     f"the first {frame.height} rows" if status == DeviceStatus.TRUNCATED else None)
+            lat = latency[t.resource_id]
+            out.append((lat, DeviceReply(t.name, t.resource_id, status, frame, error, lat)))
+        return out
+
+    def _tables(self, plan: p.Plan, ids: list[int], now: dt.datetime) -> dict[object, pl.LazyFrame]:
+        tables: dict[object, pl.LazyFrame] = {}
+        needed = columns_read(plan)
+        for scan in plan.scans():
+            key = (scan.table, scan.args) if scan.args else scan.table
+            if key in tables:
+                continue
+            entity = catalog.entity(scan.table)
+            cols = None if needed is None else [c for c in entity.column_names if c in needed or c == p.DEVICE]
+            frame = self.source.table(entity, scan.args, ids, now, cols)
+            schema = p.Schema(tuple(entity.schema.items()), p.DEVICE)
+            tables[key] = ev.normalise_frame(frame.select(schema.names), schema)
+        return tables
+
+    # ------------------------------------------------------------------ shared helpers for subclasses
+
+    def _resolve_names(self, names: Sequence[str], devices: pd.DataFrame) -> tuple[Target, ...]:
+        by_lower = {str(n).lower(): (str(n), int(r)) for n, r in zip(devices["Name"], devices["ResourceId"], strict=True)}
+        targets = []
+        for name in names:
+            hit = by_lower.get(str(name).lower())
+            if hit is None:
+                import difflib
+
+                close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=3)
+                hint = f"did you mean {', '.join(by_lower[c][0] for c in close)}?" if close else \
+                    "session.devices() lists the devices"
+                raise CMPivotError(f"no device named '{name}' on {self.url}", hint=hint)
+            targets.append(Target(*hit))
+        return tuple(dict.fromkeys(targets))
+
+
+def _entities_of(plan: p.Plan) -> list[catalog.Entity]:
+    seen: dict[str, catalog.Entity] = {}
+    for scan in plan.scans():
+        seen.setdefault(scan.table, catalog.entity(scan.table))
+    return list(seen.values())
+
+
+def columns_read(plan: p.Plan) -> set[str] | None:
+    """Column names a plan reads from its tables, or None when it may output all of them."""
+    names: set[str] = set()
+    narrowed = False
+
+    def visit(b: object) -> None:
+        if isinstance(b, Col):
+            names.add(b.name)
+        for a in getattr(b, "args", ()):
+            visit(a)
+
+    for s in plan.steps:
+        step = s.step
+        if isinstance(step, p.Select | p.Summarize | p.CountRows | p.Distinct):
+            narrowed = True
+        if isinstance(step, p.Join):
+            inner = columns_read(step.right)
+            if inner is None:
+                return None
+            names |= inner
+            names.update(a for a, _ in step.on)
+        for value in vars(step).values():
+            items = value if isinstance(value, tuple) else (value,)
+            for item in items:
+                for x in item if isinstance(item, tuple) else (item,):
+                    visit(x)
+                    if isinstance(x, p.SortKey):
+                        visit(x.expr)
+        if isinstance(step, p.Distinct):
+            names.update(step.columns)
+        if not narrowed and isinstance(step, p.Join):
+            return None
+    return names if narrowed else None
+
+
+def row_bytes(frame: pl.DataFrame) -> pl.Expr:
+    """An estimate of each row's size in a client's XML result (``<e _i="n" Col="value" …/>``)."""
+    parts: list[pl.Expr] = [pl.lit(16)]
+    for name, dtype in frame.schema.items():
+        overhead = len(name) + 4
+        if dtype == pl.String:
+            parts.append(pl.col(name).str.len_bytes().fill_null(0) + overhead)
+        elif isinstance(dtype, pl.Datetime):
+            parts.append(pl.lit(19 + overhead))
+        else:
+            parts.append(pl.lit(10 + overhead))
+    return pl.sum_horizontal(parts)
+
+
+def truncate_per_device(rows: pl.DataFrame, device_col: str, limit: int) -> tuple[pl.DataFrame, set[str]]:
+    """Keep each device's rows up to ``limit`` bytes, as a client's ``maxResultSize`` does."""
+    if rows.height == 0:
+        return rows, set()
+    sized = rows.with_columns(row_bytes(rows).cum_sum().over(device_col).alias("__bytes__"))
+    over = sized.filter(pl.col("__bytes__") > limit)
+    if over.height == 0:
+        return rows, set()
+    truncated = set(over.get_column(device_col).cast(pl.String).unique().to_list())
+    return sized.filter(pl.col("__bytes__") <= limit).drop("__bytes__"), truncated
+
+
+@dataclass
+class TableOperation:
+    """Releases pre-computed replies on the backend's timeline."""
+
+    operation_id: int
+    replies: list[tuple[float, DeviceReply]]
+    timeout: float
+    timeline: Timeline
+    _started: float = field(default_factory=time.monotonic)
+    _next: int = 0
+    _cancelled: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        # a device slower than the timeout never answers: it stays Pending
+        self.replies = [r for r in self.replies if r[0] <= self.timeout]
+
+    def poll(self, wait: float) -> list[DeviceReply]:
+        with self._lock:
+            if self._cancelled or self._next >= len(self.replies):
+                return []
+            if self.timeline.mode == "virtual":
+                return self._release_batch()
+            return self._release_due(wait)
+
+    def _release_batch(self) -> list[DeviceReply]:
+        remaining = len(self.replies) - self._next
+        size = max(1, -(-len(self.replies) // max(1, self.timeline.batches)))
+        end = self._next + min(size, remaining)
+        # keep devices of equal latency in one batch
+        while end < len(self.replies) and self.replies[end][0] == self.replies[end - 1][0]:
+            end += 1
+        out = [r for _, r in self.replies[self._next : end]]
+        self._next = end
+        return out
+
+    def _release_due(self, wait: float) -> list[DeviceReply]:
+        deadline = time.monotonic() + wait
+        while True:
+            elapsed = (time.monotonic() - self._started) * self.timeline.speed
+            end = self._next
+            while end < len(self.replies) and self.replies[end][0] <= elapsed:
+                end += 1
+            if end > self._next or time.monotonic() >= deadline:
+                out = [r for _, r in self.replies[self._next : end]]
+                self._next = end
+                return out
+            next_due = self._started + self.replies[self._next][0] / self.timeline.speed
+            time.sleep(max(0.0, min(deadline, next_due) - time.monotonic()))
+
+    def done(self) -> bool:
+        return self._cancelled or self._next >= len(self.replies)
+
+    def cancel(self) -> None:
+        self._cancelled = True

@@ -1,0 +1,258 @@
+"""``connect(url) -> Session``: the one pipeline every entry point goes through.
+
+``Session.submit`` composes the stages: parse and plan (errors before anything is sent), apply
+the connection's profile rules, resolve the target devices, send each device the device part,
+and return an ``Operation`` that streams replies; ``Operation.result()`` evaluates the global
+part over the union of the replies. ``Session.run`` is ``submit(...).result()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import polars as pl
+
+from .backends.base import Backend, BackendOperation, DeviceReply, DeviceRequest, DeviceStatus, Target
+from .engine import evaluate as ev
+from .engine.ir import Context
+from .errors import CMPivotError, QuerySemanticError
+from .query import Query, parse
+from .results import QueryResult, status_frame
+
+PROFILES = ("onprem", "tenant-attach")
+ONPREM_TIMEOUT = 3600.0  # a CMPivot operation lives one hour on-prem …
+TENANT_ATTACH_TIMEOUT = 600.0  # … and ten minutes from the Intune admin center
+CONSOLE_ONLY_MESSAGE = "the Intune admin center does not support {what}; it runs only from the ConfigMgr console"
+
+_operation_ids = itertools.count(16_780_221)  # the doc example's client-operation id, then upward
+
+
+def connect(url: str = "local://", *, profile: str = "onprem", **options: Any) -> Session:
+    """Connect to a site: ``local://`` (this machine), ``demo://?devices=200&seed=7`` (a simulated
+    site) or ``https://<provider>/AdminService``. ``profile="tenant-attach"`` applies the Intune
+    admin center's rules to every query."""
+    if profile not in PROFILES:
+        raise CMPivotError(f"unknown profile {profile!r}", hint=f"profiles are: {', '.join(PROFILES)}")
+    scheme = urlsplit(url).scheme.lower()
+    backend: Backend
+    if scheme == "demo":
+        from .backends.demo import DemoBackend
+
+        backend = DemoBackend.from_url(url, profile=profile, **options)
+    elif scheme == "local":
+        from .backends.local import LocalBackend
+
+        backend = LocalBackend.from_url(url, profile=profile, **options)
+    elif scheme in ("http", "https"):
+        raise CMPivotError("AdminService connections are not available in this version",
+                           hint="use demo:// for a simulated site or local:// for this machine")
+    else:
+        raise CMPivotError(f"unknown connection {url!r}",
+                           hint="use local://, demo:// or https://<provider>/AdminService")
+    return Session(backend)
+
+
+def url_options(url: str) -> dict[str, str]:
+    """``demo://?devices=500&seed=7`` → ``{'devices': '500', 'seed': '7'}``."""
+    return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+class Session:
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    @property
+    def url(self) -> str:
+        return self.backend.url
+
+    @property
+    def profile(self) -> str:
+        return self.backend.profile
+
+    def __repr__(self) -> str:
+        return f"Session({self.url!r}, profile={self.profile!r})"
+
+    def devices(self) -> pd.DataFrame:
+        return self.backend.devices()
+
+    def collections(self) -> pd.DataFrame:
+        return self.backend.collections()
+
+    def prepare(self, query: str | Query) -> Query:
+        """Parse and plan, then apply the profile's rules — everything that can fail before sending."""
+        q = query if isinstance(query, Query) else parse(query)
+        if q.dialect != "cmpivot":
+            raise CMPivotError("only cmpivot-dialect queries can be sent to devices",
+                               hint="use cmpivot_magic.evaluate(..., dialect='kql') for local tables")
+        if self.profile == "tenant-attach":
+            _check_tenant_attach(q)
+        return q
+
+    def submit(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
+               collection: str | None = None, timeout: float | None = None) -> Operation:
+        q = self.prepare(query)
+        if isinstance(devices, str):
+            devices = [devices]
+        targets = self.backend.resolve(list(devices) if devices is not None else None, collection)
+        if self.profile == "tenant-attach" and len(targets) != 1:
+            raise CMPivotError(
+                f"the Intune admin center queries a single device, but {len(targets)} are targeted",
+                hint="pass devices=['NAME'] with one device",
+            )
+        limit = TENANT_ATTACH_TIMEOUT if self.profile == "tenant-attach" else ONPREM_TIMEOUT
+        timeout = min(timeout, limit) if timeout is not None else limit
+        now = dt.datetime.now(dt.UTC)
+        request = DeviceRequest(q, targets, timeout, now)
+        return Operation(self, request, self.backend.submit(request))
+
+    def run(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
+            collection: str | None = None, timeout: float | None = None) -> QueryResult:
+        return self.submit(query, devices=devices, collection=collection, timeout=timeout).result()
+
+
+def _check_tenant_attach(q: Query) -> None:
+    for scan in q.plan.scans():
+        from . import catalog
+
+        entity = catalog.find_entity(scan.table)
+        if entity is not None and entity.console_only:
+            raise QuerySemanticError(CONSOLE_ONLY_MESSAGE.format(what=f"the {entity.name} entity"),
+                                     hint="run it from the ConfigMgr console, or on-prem with profile='onprem'")
+    if q.plan.render is not None:
+        raise QuerySemanticError(CONSOLE_ONLY_MESSAGE.format(what="render"),
+                                 hint="remove '| render ...'; the rows are the same without it")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot while devices answer: what the live display shows."""
+
+    targeted: int
+    completed: int
+    failed: int
+    offline: int
+    truncated: int
+    rows: int
+    elapsed: float
+    new: tuple[DeviceReply, ...] = ()
+
+    @property
+    def answered(self) -> int:
+        return self.completed + self.truncated
+
+    @property
+    def pending(self) -> int:
+        return self.targeted - self.completed - self.failed - self.offline - self.truncated
+
+    def __str__(self) -> str:
+        return (f"{self.answered} of {self.targeted} devices answered ({self.offline} offline, "
+                f"{self.failed} failed, {self.pending} pending) — {self.rows} rows — {self.elapsed:.1f}s")
+
+
+class Operation:
+    """A query in flight. Iterate ``updates()`` for progress, then take ``result()``."""
+
+    def __init__(self, session: Session, request: DeviceRequest, handle: BackendOperation) -> None:
+        self.session = session
+        self.request = request
+        self.handle = handle
+        self.id = handle.operation_id
+        self.replies: dict[int, DeviceReply] = {}
+        self.cancelled = False
+        self._started = time.monotonic()
+        self._result: QueryResult | None = None
+
+    @property
+    def query(self) -> Query:
+        return self.request.query
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return self.request.targets
+
+    def updates(self, poll: float = 0.25) -> Iterator[Progress]:
+        """Yield a ``Progress`` each time devices answer, until all have or the timeout passes."""
+        deadline = self._started + self.request.timeout
+        while not self.handle.done() and not self.cancelled:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            new = self.handle.poll(min(poll, remaining))
+            if new:
+                self._take(new)
+                yield self.progress(tuple(new))
+        new = self.handle.poll(0)
+        if new:
+            self._take(new)
+            yield self.progress(tuple(new))
+
+    def _take(self, replies: list[DeviceReply]) -> None:
+        for r in replies:
+            if r.resource_id in self.replies and self.replies[r.resource_id].status != DeviceStatus.PENDING:
+                continue  # a device answers once; a repeated delivery never duplicates its rows
+            self.replies[r.resource_id] = r
+
+    def progress(self, new: tuple[DeviceReply, ...] = ()) -> Progress:
+        counts = {s: 0 for s in DeviceStatus}
+        rows = 0
+        for r in self.replies.values():
+            counts[r.status] += 1
+            rows += 0 if r.rows is None else r.rows.height
+        return Progress(len(self.targets), counts[DeviceStatus.COMPLETED], counts[DeviceStatus.FAILED],
+                        counts[DeviceStatus.OFFLINE], counts[DeviceStatus.TRUNCATED], rows,
+                        time.monotonic() - self._started, new)
+
+    def cancel(self) -> None:
+        """Stop collecting; devices that have not answered stay Pending in the result."""
+        self.cancelled = True
+        self.handle.cancel()
+
+    def result(self) -> QueryResult:
+        """Wait for the devices (up to the timeout), then combine their rows into the answer."""
+        if self._result is None:
+            for _ in self.updates():
+                pass
+            self._result = self._combine()
+        return self._result
+
+    def partial(self) -> QueryResult:
+        """The answer from the devices that have replied so far."""
+        return self._combine()
+
+    def _combine(self) -> QueryResult:
+        q = self.query
+        plan = q.plan
+        device_schema = plan.device_schema
+        frames = [r.rows for r in self.replies.values() if r.rows is not None and r.rows.height]
+        names = list(device_schema.names)
+        if frames:
+            union = pl.concat([f.select(names) for f in frames], how="vertical_relaxed")
+        else:
+            union = pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in device_schema.columns})
+        union_lf = ev.normalise_frame(union, device_schema)
+        ctx = Context(now=self.request.now, case_insensitive=True)
+        rows = ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf).collect()
+        df = ev.to_pandas(rows, plan.schema)
+        if "Device" in df.columns and df.columns[0] != "Device":
+            df = df[["Device", *[c for c in df.columns if c != "Device"]]]
+        reason = "cancelled before the device answered" if self.cancelled else "did not answer before the timeout"
+        status = status_frame(self.targets, self.replies, pending_reason=reason)
+        return QueryResult(df=df, status=status, query=q, operation_id=self.id, connection=self.session.url,
+                           chart_spec=plan.render, finished=dt.datetime.now(dt.UTC))
+
+    def __repr__(self) -> str:
+        return f"Operation(id={self.id}, {self.progress()})"
+
+
+def next_operation_id() -> int:
+    return next(_operation_ids)
+
+
+__all__ = ["Operation", "Progress", "Session", "connect", "next_operation_id", "url_options"]
