@@ -1,6 +1,7 @@
 """cmpivot-magic: CMPivot queries from Jupyter.
 
-``parse`` and ``evaluate`` are the engine's front door; ``catalog`` lists the entities.
+``connect(url)`` gives a ``Session`` that runs queries on devices; ``parse`` and ``evaluate`` are
+the engine's front door; ``catalog`` lists the entities.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from .errors import (
     QueryTimeoutError,
 )
 from .query import Query, evaluate, parse
+from .results import QueryResult
+from .session import Operation, Session, connect
 
 __version__ = "0.1.0"
 
@@ -23,10 +26,14 @@ __all__ = [
     "BackendError",
     "CMPivotError",
     "PermissionDeniedError",
+    "Operation",
     "Query",
+    "QueryResult",
     "QuerySemanticError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "Session",
+    "connect",
     "evaluate",
     "parse",
 ]

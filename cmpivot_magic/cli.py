@@ -1,15 +1,23 @@
-"""The ``cmpivot`` command: parse, explain and (with a connection) run CMPivot queries.
+"""The ``cmpivot`` command: run a CMPivot query from a terminal, or explain how it would run.
 
-Until the session layer lands, the command checks a query and prints its plan::
+    cmpivot "Process | summarize count() by Name | top 5 by count_"        # this machine
+    cmpivot --connection demo:// "OS | summarize count() by Caption"        # the simulated site
+    cmpivot --connection demo:// --collection SMS00001 --format csv "Disk"
+    cmpivot --explain "Process | where Name contains 'svc'"                 # the plan, nothing sent
 
-    cmpivot --explain "Process | summarize count() by Name | top 10 by count_"
+Rows go to standard output, the status summary and live progress to standard error, so the
+output can be piped. The exit status is 0 on success, 2 for a query or connection error.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
+from typing import TextIO
+
+import pandas as pd
 
 from .errors import CMPivotError
 
@@ -17,30 +25,89 @@ from .errors import CMPivotError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cmpivot",
-        description="Check a CMPivot query and show how it runs: the part each device evaluates "
-        "and the part combined over all devices.",
+        description="Run a CMPivot query on this machine (local://, the default), the simulated site "
+        "(demo://) or a ConfigMgr site, and print the rows and a per-device status summary.",
     )
     parser.add_argument("query", help="the query text, or - to read it from standard input")
+    parser.add_argument("-c", "--connection", default="local://", metavar="URL",
+                        help="local:// (this machine, default), demo://?devices=200&seed=7, or https://<provider>/AdminService")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("-d", "--device", action="append", metavar="NAME", help="a device to query (repeatable)")
+    target.add_argument("--collection", metavar="ID", help="a collection to query, e.g. SMS00001")
+    parser.add_argument("-f", "--format", choices=("table", "csv", "json"), default="table", help="row output format")
+    parser.add_argument("-t", "--timeout", type=float, metavar="S", help="seconds to wait for devices")
+    parser.add_argument("--profile", choices=("onprem", "tenant-attach"), default="onprem",
+                        help="tenant-attach applies the Intune admin center's rules")
     parser.add_argument("--dialect", choices=("cmpivot", "kql"), default="cmpivot",
-                        help="cmpivot (what ConfigMgr runs, the default) or kql (the local superset)")
-    parser.add_argument("--explain", action="store_true", help="print the plan (the default for now)")
+                        help="with --explain: cmpivot (what ConfigMgr runs) or kql (the local superset)")
+    parser.add_argument("--explain", action="store_true", help="print the plan and the device query; send nothing")
+    parser.add_argument("--status", action="store_true", help="also print the per-device status table")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
     args = build_parser().parse_args(argv)
     text = sys.stdin.read() if args.query == "-" else args.query
+    try:
+        if args.explain:
+            return _explain(text, args.dialect, out)
+        return _run(text, args, out, err)
+    except CMPivotError as e:
+        print(f"{type(e).__name__}: {e}", file=err)
+        return 2
+    except KeyboardInterrupt:
+        print("cancelled", file=err)
+        return 130
+
+
+def _explain(text: str, dialect: str, out: TextIO) -> int:
     from .query import parse
 
-    try:
-        query = parse(text, dialect=args.dialect)
-        print(query.explain())
-        if args.dialect == "cmpivot":
-            print(f"\nsent to each device:\n  {query.device_query}")
-    except CMPivotError as err:
-        print(f"{type(err).__name__}: {err}", file=sys.stderr)
-        return 2
+    query = parse(text, dialect=dialect)
+    print(query.explain(), file=out)
+    if dialect == "cmpivot":
+        print(f"\nsent to each device:\n  {query.device_query}", file=out)
     return 0
+
+
+def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .session import connect
+
+    session = connect(args.connection, profile=args.profile)
+    operation = session.submit(text, devices=args.device, collection=args.collection, timeout=args.timeout)
+    started = time.monotonic()
+    live = False
+    try:
+        for progress in operation.updates():
+            if time.monotonic() - started > 1.0:  # only long runs report progress
+                live = True
+                print(f"\r{progress}", end="", file=err, flush=True)
+    except KeyboardInterrupt:
+        operation.cancel()
+        print("\ncancelled: devices that had not answered are Pending", file=err)
+    if live:
+        print(file=err)
+    result = operation.result()
+    _write_rows(result.df, args.format, out)
+    print(f"{result.summary} — operation {result.operation_id}, {len(result.df)} rows", file=err)
+    if args.status:
+        print(result.status.to_string(index=False), file=err)
+    return 0
+
+
+def _write_rows(df: pd.DataFrame, fmt: str, out: TextIO) -> None:
+    if fmt == "csv":
+        df.to_csv(out, index=False)
+    elif fmt == "json":
+        out.write(df.to_json(orient="records", date_format="iso", default_handler=str))
+        out.write("\n")
+    elif len(df.columns):
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 80):
+            print(df.to_string(index=False) if len(df) else "(no rows)", file=out)
+    else:
+        print("(no columns)", file=out)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -193,14 +193,14 @@ def to_json(expr: pl.Expr, t: ScalarType) -> pl.Expr:
     return json_encode(to_text(expr, t))
 
 
-def json_encode(expr: pl.Expr) -> pl.Expr:
+def json_encode(expr: pl.Expr, *, nullable: bool = True) -> pl.Expr:
     """The JSON text of each polars value (string, number, list, …); null stays null.
 
     Polars' JSON writer does the escaping: encode the struct ``{"v": value}`` and cut the value
-    back out of ``{"v":…}``.
+    back out of ``{"v":…}``. ``nullable=False`` skips the null check for values never null.
     """
     encoded = pl.struct(expr.alias("v")).struct.json_encode().str.slice(5).str.strip_suffix("}")
-    return pl.when(expr.is_null()).then(None).otherwise(encoded)
+    return pl.when(expr.is_null()).then(None).otherwise(encoded) if nullable else encoded
 
 
 # --------------------------------------------------------------------------------------------

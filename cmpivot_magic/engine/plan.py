@@ -145,14 +145,13 @@ class Distinct:
 @dataclass(frozen=True)
 class Join:
     """Join with ``right``. ``on`` pairs left and right key columns; ``right_columns`` maps each
-    right column kept to its output name; ``coalesce`` names a key the outer join fills from the
-    right side when the left has no row (CMPivot's Device, §9.5)."""
+    right column kept to its output name. A right key that is not kept (CMPivot's Device, §9.5)
+    merges into the left key: outer joins fill it from whichever side has the row."""
 
     kind: str
     right: Plan
     on: tuple[tuple[str, str], ...]
     right_columns: tuple[tuple[str, str], ...]
-    coalesce: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
         on = ", ".join(a if a == b else f"{a}=={b}" for a, b in self.on)
@@ -172,6 +171,7 @@ class SortKey:
 @dataclass(frozen=True)
 class Sort:
     keys: tuple[SortKey, ...]
+    stable: bool = True
 
     def describe(self) -> str:
         return f"Sort {', '.join(map(str, self.keys))}"
@@ -203,10 +203,25 @@ class Expand:
     limit: int | None = None
 
     def describe(self) -> str:
-        return f"MvExpand {', '.join(c for c, _ in self.columns)}" + (f" with index {self.index}" if self.index else "")
+        return f"MvExpand {', '.join(c for c, _ in self.columns)}" + (
+            f" with index {self.index}" if self.index else ""
+        )
 
 
-Step = Scan | Values | Generate | Filter | Select | Summarize | Distinct | Join | Sort | Limit | CountRows | Expand
+Step = (
+    Scan
+    | Values
+    | Generate
+    | Filter
+    | Select
+    | Summarize
+    | Distinct
+    | Join
+    | Sort
+    | Limit
+    | CountRows
+    | Expand
+)
 
 
 @dataclass(frozen=True)
@@ -286,9 +301,17 @@ class Plan:
 
 
 def _steps(steps: tuple[PlanStep, ...], indent: str) -> list[str]:
+    """One line per step; the columns are shown where a step changes them."""
     lines = []
+    previous: Schema | None = None
     for s in steps:
-        lines.append(f"{indent}{s.step.describe()}  → [{s.schema}]")
+        line = f"{indent}{s.step.describe()}"
+        if s.schema != previous:
+            cols = [f"{n}:{t}" for n, t in s.schema.visible]
+            shown = ", ".join(cols[:8]) + (f", … ({len(cols)} columns)" if len(cols) > 8 else "")
+            line += f"  → [{shown}]"
+        lines.append(line)
+        previous = s.schema
         if isinstance(s.step, Join):
             lines += _steps(s.step.right.steps, indent + "    ")
     return lines

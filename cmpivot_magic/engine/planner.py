@@ -54,8 +54,9 @@ class Planner:
     given schema replaces the catalog's; in the kql dialect any name is a table.
     """
 
-    def __init__(self, dialect: str = "cmpivot", tables: Mapping[str, p.Schema] | None = None,
-                 text: str | None = None) -> None:
+    def __init__(
+        self, dialect: str = "cmpivot", tables: Mapping[str, p.Schema] | None = None, text: str | None = None
+    ) -> None:
         self.dialect = dialect
         self.tables = dict(tables or {})
         self.text = text
@@ -64,7 +65,9 @@ class Planner:
 
     def error(self, message: str, node: Any = None, hint: str | None = None) -> QuerySemanticError:
         span = getattr(node, "span", None) if node is not None else None
-        location = locate(self.text, span.start, span.end) if span is not None and self.text is not None else None
+        location = (
+            locate(self.text, span.start, span.end) if span is not None and self.text is not None else None
+        )
         return QuerySemanticError(message, text=self.text, location=location, hint=hint)
 
     # ------------------------------------------------------------------------------ query
@@ -143,7 +146,9 @@ class Planner:
         if self.dialect == "kql":
             given = _find(scope.tables, ref.name)
             if given is not None:
-                return [p.PlanStep(p.Scan(given, self._entity_args(ref, None, scope)), scope.tables[given], -1)]
+                return [
+                    p.PlanStep(p.Scan(given, self._entity_args(ref, None, scope)), scope.tables[given], -1)
+                ]
         entity = catalog.find_entity(ref.name)
         if entity is None:
             raise self._unknown_table(ref, scope)
@@ -179,8 +184,11 @@ class Planner:
             raise self.error(f"{entity.name} takes no arguments: write just {entity.name}", ref)
         if len(values) < required:
             example = f"{entity.name}('{params[0].description or params[0].name}')" if params else entity.name
-            raise self.error(f"{entity.name} needs {required} argument{'s' if required > 1 else ''}", ref,
-                             hint=f"for example: {example}")
+            raise self.error(
+                f"{entity.name} needs {required} argument{'s' if required > 1 else ''}",
+                ref,
+                hint=f"for example: {example}",
+            )
         if len(values) > len(params):
             raise self.error(f"{entity.name} takes at most {len(params)} argument(s)", ref)
         out = []
@@ -190,7 +198,7 @@ class Planner:
             if prm.type == ScalarType.STRING and not isinstance(value, str):
                 raise self.error(f"{entity.name}'s {prm.name} must be a string in quotes", node)
             out.append(value)
-        for prm in params[len(values):]:
+        for prm in params[len(values) :]:
             out.append(prm.default)
         return tuple(out)
 
@@ -216,8 +224,11 @@ class Planner:
         t = bounds[0].type
         if t == ScalarType.INT:
             t = ScalarType.LONG
-        return p.PlanStep(p.Generate(r.column, bounds[0].value, bounds[1].value, bounds[2].value),
-                          p.Schema(((r.column, t),)), -1)
+        return p.PlanStep(
+            p.Generate(r.column, bounds[0].value, bounds[1].value, bounds[2].value),
+            p.Schema(((r.column, t),)),
+            -1,
+        )
 
     # ------------------------------------------------------------------------------ operators
 
@@ -225,7 +236,9 @@ class Planner:
         if isinstance(op, n.Where):
             pred = self.bind(op.predicate, schema, scope)
             if pred.type != ScalarType.BOOL:
-                raise self.error(f"where needs a true/false condition, but this is a {pred.type}", op.predicate)
+                raise self.error(
+                    f"where needs a true/false condition, but this is a {pred.type}", op.predicate
+                )
             return [(p.Filter(pred), schema)]
         if isinstance(op, n.Project):
             return [self._project(op.items, schema, scope, keep_all=False)]
@@ -234,7 +247,9 @@ class Planner:
         if isinstance(op, n.ProjectAway):
             drop = {c for pat in op.patterns for c in self._match(pat, schema, op)}
             cols = tuple((c, Col(c, t)) for c, t in schema.columns if c not in drop)
-            return [(p.Select(cols), _schema_of(list(cols), schema.device if schema.device not in drop else None))]
+            return [
+                (p.Select(cols), _schema_of(list(cols), schema.device if schema.device not in drop else None))
+            ]
         if isinstance(op, n.ProjectRename):
             renames = {}
             for new, old in op.pairs:
@@ -268,22 +283,31 @@ class Planner:
             return [(p.Limit(self._count(op.count, scope)), schema)]
         if isinstance(op, n.Top):
             count = self._count(op.count, scope)
-            return [(p.Sort((self._sort_key(op.key, schema, scope),)), schema), (p.Limit(count), schema)]
+            return [
+                (p.Sort((self._sort_key(op.key, schema, scope),), stable=False), schema),
+                (p.Limit(count), schema),
+            ]
         if isinstance(op, n.MvExpand):
             return [self._mv_expand(op, schema, scope)]
         raise self.error(f"unsupported operator {type(op).__name__}", op)
 
     def _count(self, e: n.Expr, scope: _Scope) -> int:
         b = self.bind(e, p.Schema(()), scope)
-        if not isinstance(b, Const) or not isinstance(b.value, int) or isinstance(b.value, bool) or b.value < 0:
+        if (
+            not isinstance(b, Const)
+            or not isinstance(b.value, int)
+            or isinstance(b.value, bool)
+            or b.value < 0
+        ):
             raise self.error("expected a whole number of rows", e)
         return int(b.value)
 
     def _render(self, op: n.Render) -> p.RenderSpec:
         return p.RenderSpec(op.kind, tuple(op.properties))
 
-    def _project(self, items: tuple[n.Assign, ...], schema: p.Schema, scope: _Scope,
-                 *, keep_all: bool) -> tuple[p.Step, p.Schema]:
+    def _project(
+        self, items: tuple[n.Assign, ...], schema: p.Schema, scope: _Scope, *, keep_all: bool
+    ) -> tuple[p.Step, p.Schema]:
         if keep_all:
             out: dict[str, Bound] = {c: Col(c, t) for c, t in schema.columns}
             current = schema
@@ -310,8 +334,9 @@ class Planner:
             del names
         return p.Select(tuple(cols)), _schema_of(cols, device)
 
-    def _assignments(self, items: tuple[n.Assign, ...], schema: p.Schema, scope: _Scope,
-                     unnamed: Any = None) -> list[tuple[str, Bound]]:
+    def _assignments(
+        self, items: tuple[n.Assign, ...], schema: p.Schema, scope: _Scope, unnamed: Any = None
+    ) -> list[tuple[str, Bound]]:
         out: dict[str, Bound] = {}
         for i, a in enumerate(items):
             expr = self.bind(a.expr, schema, scope)
@@ -389,7 +414,11 @@ class Planner:
         needs_post = False
         for a in op.aggregates:
             expr = a.expr
-            if isinstance(expr, n.Call) and _is_aggregate(expr) and expr.name.lower() in ("arg_max", "arg_min"):
+            if (
+                isinstance(expr, n.Call)
+                and _is_aggregate(expr)
+                and expr.name.lower() in ("arg_max", "arg_min")
+            ):
                 for name, agg in self._arg_extreme(expr, a.name, schema, scope, taken, keys):
                     taken[name] = agg
                     aggs.append((name, agg))
@@ -403,8 +432,11 @@ class Planner:
                 post.append((name, Col(name, agg.type)))
                 continue
             if not _has_aggregate(expr):
-                raise self.error("each summarize item must aggregate, e.g. count() or sum(x)", a,
-                                 hint="to group by it, move it after 'by'")
+                raise self.error(
+                    "each summarize item must aggregate, e.g. count() or sum(x)",
+                    a,
+                    hint="to group by it, move it after 'by'",
+                )
             needs_post = True
             temps: dict[n.Call, Col] = {}
             for call in _aggregate_calls(expr):
@@ -418,7 +450,9 @@ class Planner:
             taken[name] = value
             post.append((name, value))
         device = next((name for name, e in keys if isinstance(e, Col) and e.name == schema.device), None)
-        out_schema = p.Schema(tuple((k, e.type) for k, e in keys) + tuple((k, a.type) for k, a in aggs), device)
+        out_schema = p.Schema(
+            tuple((k, e.type) for k, e in keys) + tuple((k, a.type) for k, a in aggs), device
+        )
         steps: list[tuple[p.Step, p.Schema]] = [(p.Summarize(tuple(keys), tuple(aggs)), out_schema)]
         if needs_post:
             cols = [(k, Col(k, e.type)) for k, e in keys] + post
@@ -468,23 +502,37 @@ class Planner:
             name += f"_{str(agg.options[0]).replace('.', '_')}"
         return name
 
-    def _arg_extreme(self, call: n.Call, alias: str | None, schema: p.Schema, scope: _Scope,
-                     taken: Mapping[str, Any], keys: list[tuple[str, Bound]]) -> list[tuple[str, Aggregate]]:
+    def _arg_extreme(
+        self,
+        call: n.Call,
+        alias: str | None,
+        schema: p.Schema,
+        scope: _Scope,
+        taken: Mapping[str, Any],
+        keys: list[tuple[str, Bound]],
+    ) -> list[tuple[str, Aggregate]]:
         """``arg_max(by, cols...)`` → one aggregation per returned column (Kusto's naming)."""
         fn = call.name.lower()
         self._check_dialect(fn, lookup(fn).dialects, call)  # type: ignore[union-attr]
         if not call.args:
             raise self.error(f"{fn}() needs the expression to maximise or minimise", call)
         by = self.bind(call.args[0], schema, scope)
-        by_name = alias or (call.args[0].name if isinstance(call.args[0], n.Name) and isinstance(by, Col)
-                            else f"{'max' if fn == 'arg_max' else 'min'}_")
+        by_name = alias or (
+            call.args[0].name
+            if isinstance(call.args[0], n.Name) and isinstance(by, Col)
+            else f"{'max' if fn == 'arg_max' else 'min'}_"
+        )
         if isinstance(by, Col):
             by_name = alias or by.name
         out = [(_fresh(by_name, taken), Aggregate(fn, (by, by), by.type))]
         key_cols = {e.name for _, e in keys if isinstance(e, Col)}
         for a in call.args[1:]:
             if isinstance(a, n.Star):
-                cols = [Col(c, t) for c, t in schema.visible if c not in key_cols and not (isinstance(by, Col) and c == by.name)]
+                cols = [
+                    Col(c, t)
+                    for c, t in schema.visible
+                    if c not in key_cols and not (isinstance(by, Col) and c == by.name)
+                ]
                 for c in cols:
                     out.append((_fresh(c.name, {**taken, **dict(out)}), Aggregate(fn, (by, c), c.type)))
             else:
@@ -506,8 +554,11 @@ class Planner:
         kind = (op.kind or ("inner" if self.dialect == "cmpivot" else "innerunique")).lower()
         kind = {"anti": "leftanti", "leftantisemi": "leftanti", "rightantisemi": "rightanti"}.get(kind, kind)
         if kind not in _JOIN_KINDS:
-            raise self.error(f"unknown join kind '{op.kind}'", op, hint=_did_you_mean(kind, _JOIN_KINDS)
-                             or f"join kinds are: {', '.join(_JOIN_KINDS)}")
+            raise self.error(
+                f"unknown join kind '{op.kind}'",
+                op,
+                hint=_did_you_mean(kind, _JOIN_KINDS) or f"join kinds are: {', '.join(_JOIN_KINDS)}",
+            )
         if op.on:
             on = []
             for k in op.on:
@@ -517,8 +568,11 @@ class Planner:
                 side = "left" if left.device is None else "right"
                 raise self.error(
                     f"this join matches rows of the same Device, but the {side} side has no device column",
-                    op, hint="keep Device in the project or summarize before the join"
-                    if self.dialect == "cmpivot" else "add 'on Column' to say which columns to match")
+                    op,
+                    hint="keep Device in the project or summarize before the join"
+                    if self.dialect == "cmpivot"
+                    else "add 'on Column' to say which columns to match",
+                )
             on = [(left.device, right.device)]
         if kind in ("leftsemi", "leftanti"):
             return p.Join(kind, right_plan, tuple(on), ()), left
@@ -536,11 +590,15 @@ class Planner:
             taken[name] = t
             right_cols.append((c, name))
             out_cols.append((name, t))
-        if self.dialect == "cmpivot" and len([c for c, _ in out_cols if c != p.HIDDEN_DEVICE]) > MAX_JOIN_COLUMNS:
+        if (
+            self.dialect == "cmpivot"
+            and len([c for c, _ in out_cols if c != p.HIDDEN_DEVICE]) > MAX_JOIN_COLUMNS
+        ):
             raise self.error(f"CMPivot allows at most {MAX_JOIN_COLUMNS} columns across a join", op)
-        coalesce = ((device_pair[0], device_pair[1]),) if device_pair and kind in ("rightouter", "fullouter") else ()
-        return (p.Join(kind, right_plan, tuple(on), tuple(right_cols), coalesce),
-                p.Schema(tuple(out_cols), left.device))
+        return (
+            p.Join(kind, right_plan, tuple(on), tuple(right_cols)),
+            p.Schema(tuple(out_cols), left.device),
+        )
 
     # ------------------------------------------------------------------------------ mv-expand
 
@@ -553,13 +611,17 @@ class Planner:
             pre[name] = expr
             t = op.types[i] if i < len(op.types) else None
             cols.append((name, ScalarType(t) if t else None))
-        out = [(c, next((t or ScalarType.DYNAMIC for n_, t in cols if n_ == c), e.type)) for c, e in pre.items()]
+        out = [
+            (c, next((t or ScalarType.DYNAMIC for n_, t in cols if n_ == c), e.type)) for c, e in pre.items()
+        ]
         if op.item_index:
             out.append((op.item_index, ScalarType.LONG))
         kind = op.kind or "bag"
         step = p.Expand(tuple(cols), kind, op.item_index)
         if any(not isinstance(e, Col) or e.name != c for c, e in pre.items()):
-            raise self.error("mv-expand of a computed expression: extend it first, then mv-expand the column", op)
+            raise self.error(
+                "mv-expand of a computed expression: extend it first, then mv-expand the column", op
+            )
         return step, p.Schema(tuple(out), schema.device)
 
     # ------------------------------------------------------------------------------ expressions
@@ -577,8 +639,9 @@ class Planner:
         hint = f"{hint + ' ' if hint else ''}columns here: {listing}" if visible else hint
         return self.error(f"unknown column '{name}'", node, hint=hint)
 
-    def bind(self, e: n.Expr, schema: p.Schema, scope: _Scope, *,
-             aggregates: Mapping[n.Call, Col] | None = None) -> Bound:
+    def bind(
+        self, e: n.Expr, schema: p.Schema, scope: _Scope, *, aggregates: Mapping[n.Call, Col] | None = None
+    ) -> Bound:
         """Resolve and type an expression over ``schema``."""
         if isinstance(e, n.Literal):
             return _const(e)
@@ -600,23 +663,32 @@ class Planner:
             if e.op == "+":
                 return self.bind(e.operand, schema, scope, aggregates=aggregates)
             inner = e.operand
-            if isinstance(inner, n.Literal) and inner.type in ("long", "real", "timespan") and inner.value is not None:
+            if (
+                isinstance(inner, n.Literal)
+                and inner.type in ("long", "real", "timespan")
+                and inner.value is not None
+            ):
                 return _const(n.Literal(-inner.value, inner.type))
             return self._apply("neg", (inner,), schema, scope, e, aggregates)
         if isinstance(e, n.InList):
             return self._apply(e.op, (e.left, *e.items), schema, scope, e, aggregates)
         if isinstance(e, n.Between):
-            return self._apply("!between" if e.negated else "between", (e.left, e.low, e.high),
-                               schema, scope, e, aggregates)
+            return self._apply(
+                "!between" if e.negated else "between", (e.left, e.low, e.high), schema, scope, e, aggregates
+            )
         if isinstance(e, n.Member):
-            return self._apply("member", (e.target, n.Literal(e.name, "string")), schema, scope, e, aggregates)
+            return self._apply(
+                "member", (e.target, n.Literal(e.name, "string")), schema, scope, e, aggregates
+            )
         if isinstance(e, n.Index):
             return self._apply("index", (e.target, e.index), schema, scope, e, aggregates)
         if isinstance(e, n.Star):
             raise self.error("'*' is only an argument of count(), arg_max() and arg_min()", e)
         raise self.error(f"unsupported expression {type(e).__name__}", e)
 
-    def _call(self, e: n.Call, schema: p.Schema, scope: _Scope, aggregates: Mapping[n.Call, Col] | None) -> Bound:
+    def _call(
+        self, e: n.Call, schema: p.Schema, scope: _Scope, aggregates: Mapping[n.Call, Col] | None
+    ) -> Bound:
         name = e.name.lower()
         t = type_named(name)
         if t is not None and len(e.args) == 1 and isinstance(e.args[0], n.Literal) and lookup(name) is None:
@@ -625,16 +697,27 @@ class Planner:
         if fn is None:
             from .functions import REGISTRY
 
-            names = sorted({f.name for f in REGISTRY.values() if self.dialect in f.dialects and f.name.isidentifier()})
+            names = sorted(
+                {f.name for f in REGISTRY.values() if self.dialect in f.dialects and f.name.isidentifier()}
+            )
             raise self.error(f"unknown function '{e.name}'", e, hint=_did_you_mean(e.name, names))
         if fn.aggregate:
-            raise self.error(f"{fn.name}() is an aggregation: use it in summarize, e.g. summarize {fn.name}(...) by ...", e)
+            raise self.error(
+                f"{fn.name}() is an aggregation: use it in summarize, e.g. summarize {fn.name}(...) by ...", e
+            )
         if t is not None and len(e.args) == 1 and isinstance(e.args[0], n.Literal):
             return _cast_literal(e.args[0], t, self, e)
         return self._apply(fn.name, e.args, schema, scope, e, aggregates)
 
-    def _apply(self, name: str, args: tuple[n.Expr, ...], schema: p.Schema, scope: _Scope, node: Any,
-               aggregates: Mapping[n.Call, Col] | None) -> Bound:
+    def _apply(
+        self,
+        name: str,
+        args: tuple[n.Expr, ...],
+        schema: p.Schema,
+        scope: _Scope,
+        node: Any,
+        aggregates: Mapping[n.Call, Col] | None,
+    ) -> Bound:
         fn = lookup(name)
         if fn is None:
             raise self.error(f"the operator '{name}' is not supported", node)
@@ -652,7 +735,8 @@ class Planner:
     def _check_dialect(self, name: str, dialects: frozenset[str], node: Any) -> None:
         if self.dialect not in dialects:
             raise self.error(
-                f"'{name}' is not supported by ConfigMgr's CMPivot", node,
+                f"'{name}' is not supported by ConfigMgr's CMPivot",
+                node,
                 hint="evaluate the query locally with dialect='kql' to use it",
             )
 
@@ -669,8 +753,17 @@ class Planner:
             raise self.error(f"{name}() takes {want}, not {count}", node)
 
 
-_JOIN_KINDS = ("inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftsemi", "leftanti",
-               "rightsemi", "rightanti")
+_JOIN_KINDS = (
+    "inner",
+    "innerunique",
+    "leftouter",
+    "rightouter",
+    "fullouter",
+    "leftsemi",
+    "leftanti",
+    "rightsemi",
+    "rightanti",
+)
 
 
 # ---------------------------------------------------------------------------------- helpers

@@ -402,6 +402,8 @@ def _indexof(args: Sequence[Arg], ctx: Context) -> pl.Expr:
         needle = cv.convert_constant(args[1].const, args[1].type, T.STRING)
         if needle is None:
             return _lit(None, T.LONG)
+        if needle == "":  # the empty string is found at once
+            return pl.when(source.is_null()).then(None).otherwise(pl.lit(0, dtype=pl.Int64))
         before = source.str.splitn(needle, 2).struct.field("field_0").str.len_chars().cast(pl.Int64)
         return (
             pl.when(source.str.contains(needle, literal=True))

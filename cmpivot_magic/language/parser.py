@@ -2,14 +2,14 @@
 
 The grammar is ``grammar.lark`` (LALR, contextual lexer). The transformer below runs inline while
 lark parses, so no intermediate parse tree is built; each method gets the rule's children and
-returns a node whose span covers its tokens. Nothing lark-specific leaves this module: lark's
-exceptions become ``QuerySyntaxError`` in ``_syntax_error``.
+returns a node whose span covers its tokens. Nothing lark-specific leaves the package: lark's
+exceptions become ``QuerySyntaxError`` here or in ``syntax_errors.py``, which words them.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
+import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -17,25 +17,17 @@ from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import UnexpectedInput, VisitError
 
 from ..errors import QuerySyntaxError, locate
 from . import literals as lit
 from . import nodes as n
+from .syntax_errors import CMPIVOT_OPERATORS, KQL_OPERATORS, dialect_error, syntax_error
 from .types import type_named
 
 DIALECTS = ("cmpivot", "kql")
 
-CMPIVOT_OPERATORS = ("where", "project", "summarize", "count", "distinct", "join", "order", "take", "top", "render")
-KQL_OPERATORS = (
-    *CMPIVOT_OPERATORS, "extend", "project-away", "project-rename", "project-reorder", "sort", "limit", "mv-expand",
-)
-_SCALAR_OPERATORS = (
-    "and", "or", "contains", "!contains", "contains_cs", "!contains_cs", "startswith", "!startswith",
-    "startswith_cs", "!startswith_cs", "endswith", "!endswith", "endswith_cs", "!endswith_cs", "has", "!has",
-    "has_cs", "!has_cs", "hasprefix", "!hasprefix", "hassuffix", "!hassuffix", "like", "!like", "in", "!in",
-    "in~", "!in~", "between", "!between", "matches regex", "has_any", "has_all",
-)
+__all__ = ["CMPIVOT_OPERATORS", "DIALECTS", "KQL_OPERATORS", "ParseFailure", "parse_text"]
 
 
 class ParseFailure(Exception):
@@ -51,6 +43,8 @@ def _span_of(items: Iterable[Any]) -> n.Span | None:
     for item in items:
         if isinstance(item, Token):
             s, e = item.start_pos, item.end_pos
+        elif isinstance(item, _NameStr):  # names are plain str in the tree; their span rides along
+            s, e = item.start, item.end
         elif isinstance(item, n.Node) and getattr(item, "span", None) is not None:
             s, e = item.span.start, item.span.end  # type: ignore[attr-defined]
         elif isinstance(item, list | tuple):
@@ -332,7 +326,10 @@ class _Builder(Transformer[Token, Any]):
         return n.Literal(value, "long", span=_tok_span(c[0]))
 
     def real_lit(self, c: list[Any]) -> n.Literal:
-        return n.Literal(float(c[0]), "real", span=_tok_span(c[0]))
+        value = float(c[0])
+        if math.isinf(value):  # 1e999: no real holds it, and it could not be printed back as a literal
+            raise ParseFailure(f"the number {c[0]} is too large for a real", _tok_span(c[0]))
+        return n.Literal(value, "real", span=_tok_span(c[0]))
 
     def timespan_lit(self, c: list[Any]) -> n.Literal:
         return n.Literal(self._literal(lit.timespan_ns, c[0]), "timespan", span=_tok_span(c[0]))
@@ -466,10 +463,10 @@ def parse_text(text: str, dialect: str = "cmpivot") -> n.QueryText:
     """Parse ``text`` in ``dialect`` ("cmpivot" or "kql") into a syntax tree."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}; use 'cmpivot' or 'kql'")
-    if not text.strip() or not _strip_comments(text).strip():
+    if not _strip_comments(text).strip():
+        what = "the query is empty" if not text.strip() else "the query has only comments"
         raise QuerySyntaxError(
-            "the query is empty: start with an entity such as Process, OS or Device",
-            text=text, location=locate(text, 0, 0),
+            f"{what}: start with an entity such as Process, OS or Device", text=text, location=locate(text, 0, 0)
         )
     try:
         tree = _lark().parse(text)
@@ -485,7 +482,7 @@ def parse_text(text: str, dialect: str = "cmpivot") -> n.QueryText:
             err.message, text=text, location=locate(text, err.span.start, err.span.end), hint=err.hint
         ) from None
     except UnexpectedInput as err:
-        raise _syntax_error(text, err, dialect) from None
+        raise syntax_error(text, err, dialect, _lark()) from None
     query: n.QueryText = _clean(tree)
     if dialect == "cmpivot":
         _check_cmpivot(query, text)
@@ -496,144 +493,52 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"//[^\n]*", "", text) if "//" in text else text
 
 
-# ------------------------------------------------------------------------------ syntax errors
-
-_WORDS = {
-    "NAME": "a name", "BRACKET_NAME": "a name", "STRING": "a string", "VERBATIM_STRING": "a string",
-    "INT": "a number", "REAL": "a number", "TIMESPAN": "a timespan such as 1d", "LPAR": "'('", "RPAR": "')'",
-    "COMMA": "','", "VBAR": "'|'", "EQUAL": "'='", "LSQB": "'['", "RSQB": "']'", "COLON": "':'",
-    "SEMICOLON": "';'", "DOT": "'.'", "LBRACE": "'{'", "RBRACE": "'}'", "$END": "the end of the query",
-    "CMP_OP": "a comparison such as ==", "STRING_OP": "a string operator such as contains",
-    "ADD_OP": "'+' or '-'", "MUL_OP": "'*', '/' or '%'", "DOTDOT": "'..'", "STAR": "'*'",
-    "DATETIME_LIT": "a datetime", "TIMESPAN_LIT": "a timespan", "IN_OP": "in",
-}
-_EXPR_STARTS = {"NAME", "INT", "STRING", "LPAR", "DATETIME_LIT", "TRUE", "FALSE", "REAL", "TIMESPAN"}
-_WORD_RE = re.compile(r"!?[A-Za-z_][A-Za-z0-9_\-]*~?")
-
-
-def _describe(expected: set[str]) -> list[str]:
-    if expected & _EXPR_STARTS and "NAME" in expected:
-        words = {"an expression (a column, a value or a function call)"}
-        expected = {e for e in expected if e not in _EXPR_STARTS and e not in _WORDS or e in ("RPAR", "$END")}
-        expected -= {"ADD_OP", "DYNAMIC", "NULL", "TIMESPAN_LIT", "VERBATIM_STRING", "BRACKET_NAME"}
-    else:
-        words = set()
-    for e in sorted(expected):
-        words.add(_WORDS.get(e, f"'{e.lower().replace('_', '-')}'"))
-    return sorted(words)
-
-
-def _syntax_error(text: str, err: UnexpectedInput, dialect: str) -> QuerySyntaxError:
-    pos = err.pos_in_stream if err.pos_in_stream is not None else len(text)
-    if isinstance(err, UnexpectedToken) and err.token.type == "$END":
-        pos = len(text.rstrip())
-    expected: set[str] = set(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
-    if isinstance(err, UnexpectedToken) and err.accepts:
-        expected = set(err.accepts)
-    word_match = _WORD_RE.match(text, pos)
-    word = word_match.group(0) if word_match else None
-    operators = CMPIVOT_OPERATORS if dialect == "cmpivot" else KQL_OPERATORS
-    at_end = pos >= len(text.rstrip())
-
-    def fail(message: str, length: int | None = None, hint: str | None = None) -> QuerySyntaxError:
-        end = pos + (length if length is not None else (len(word) if word else 1))
-        return QuerySyntaxError(message, text=text, location=locate(text, pos, end), hint=hint,
-                                expected=_describe(expected))
-
-    if "WHERE" in expected and "PROJECT" in expected:  # a table operator belongs here
-        if word:
-            return fail(f"unknown table operator '{word}'", hint=_did_you_mean(word, operators)
-                        or f"table operators are: {', '.join(operators)}")
-        return fail("expected a table operator after '|'", hint=f"table operators are: {', '.join(operators)}")
-    if text[pos:pos + 1] in ("'", '"') and isinstance(err, UnexpectedCharacters):
-        return fail("unterminated string: add the closing quote", length=len(text[pos:].split("\n")[0]))
-    if at_end:
-        wanted = _describe(expected)
-        if "RPAR" in expected and "VBAR" not in expected:
-            return fail("the query ends before ')' closes a '('", length=0, hint="add the missing ')'")
-        return fail(f"the query ends too early: expected {_or(wanted)}", length=0)
-    if word and ("STRING_OP" in expected or "CMP_OP" in expected) and word.lower() not in ("by", "asc", "desc"):
-        if "NAME" not in expected:
-            hint = _did_you_mean(word, _SCALAR_OPERATORS)
-            if hint:
-                return fail(f"unknown operator '{word}'", hint=hint)
-    if word and "VBAR" in expected and "NAME" not in expected and isinstance(err, UnexpectedToken):
-        if err.token.type == "NAME" and "LPAR" not in expected:
-            return fail(
-                f"expected '|' before '{word}': a query is one table followed by '| operator' steps",
-                hint="to run several queries, run them one at a time",
-            )
-    shown = err.token if isinstance(err, UnexpectedToken) else text[pos:pos + 1]
-    if isinstance(err, UnexpectedToken) and err.token.type in ("RPAR", "COMMA") and "NAME" in expected:
-        return fail(f"expected an expression before '{shown}'", length=1)
-    if isinstance(err, UnexpectedCharacters) and not word:
-        return fail(f"unexpected character '{text[pos]}': expected {_or(_describe(expected))}", length=1)
-    return fail(f"unexpected '{shown}': expected {_or(_describe(expected))}")
-
-
-def _or(words: list[str]) -> str:
-    if not words:
-        return "something else"
-    if len(words) > 8:
-        words = [*words[:7], "…"]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    by_lower = {c.lower(): c for c in choices}
-    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return f"did you mean '{by_lower[close[0]]}'?" if close else None
-
-
 # ------------------------------------------------------------------------------ dialect check
 
-_KQL_ONLY_OPERATORS: dict[type, str] = {
-    n.Extend: "extend", n.ProjectAway: "project-away", n.ProjectRename: "project-rename",
-    n.ProjectReorder: "project-reorder", n.MvExpand: "mv-expand",
+# node type → the lark terminal of its keyword (syntax_errors.KQL_ONLY words the message)
+_KQL_ONLY_NODES: dict[type, str] = {
+    n.Extend: "EXTEND", n.ProjectAway: "PROJECT_AWAY", n.ProjectRename: "PROJECT_RENAME",
+    n.ProjectReorder: "PROJECT_REORDER", n.MvExpand: "MV_EXPAND", n.DataTable: "DATATABLE", n.Print: "PRINT",
+    n.Range: "RANGE", n.Let: "LET",
 }
-_KQL_ONLY_SOURCES: dict[type, str] = {n.DataTable: "datatable", n.Print: "print", n.Range: "range"}
 
 
 def _check_cmpivot(query: n.QueryText, text: str) -> None:
-    """Reject what ConfigMgr's CMPivot does not run, naming the local dialect that does."""
+    """Reject what ConfigMgr's CMPivot does not run, naming the local dialect that does.
 
-    def reject(what: str, span: n.Span | None, instead: str | None = None) -> None:
-        hint = (f"use {instead} instead, or " if instead else "") + (
-            "evaluate it locally with dialect='kql' (cmpivot_magic.evaluate(..., dialect='kql'))"
-        )
-        start, end = (span.start, span.end) if span else (0, 1)
-        raise QuerySyntaxError(
-            f"{what} is not supported by ConfigMgr's CMPivot", text=text, location=locate(text, start, end), hint=hint
-        )
+    The caret goes on the keyword: a node's span starts at its keyword, except for ``on`` and
+    ``as``, which are found in the text between the spans around them."""
 
-    def kw_span(span: n.Span | None, keyword: str) -> n.Span | None:
-        return n.Span(span.start, span.start + len(keyword)) if span else None
+    def reject(token_type: str, node: n.Node, keyword: str, after: int | None = None) -> None:
+        span: n.Span | None = getattr(node, "span", None)
+        start = span.start if span else 0
+        if after is not None:  # a keyword in the middle of the node: find it in the text
+            m = re.compile(rf"\b{keyword}\b", re.IGNORECASE).search(text, after, span.end if span else None)
+            start = m.start() if m else after
+        raise dialect_error(text, token_type, start, start + len(keyword))
 
     for let in query.lets:
-        reject("'let'", kw_span(let.span, "let"))
+        reject("LET", let, "let")
 
     def walk(p: n.Pipeline) -> None:
         src = p.source
         if isinstance(src, n.Pipeline):
             walk(src)
-        elif type(src) in _KQL_ONLY_SOURCES:
-            word = _KQL_ONLY_SOURCES[type(src)]
-            reject(f"'{word}'", kw_span(src.span, word))
+        elif type(src) in _KQL_ONLY_NODES:
+            reject(_KQL_ONLY_NODES[type(src)], src, type(src).__name__.lower())
         for op in p.operators:
-            if type(op) in _KQL_ONLY_OPERATORS:
-                word = _KQL_ONLY_OPERATORS[type(op)]
-                reject(f"the '{word}' operator", kw_span(op.span, word),
-                       "project (list every column to keep)" if word == "extend" else None)
+            if type(op) in _KQL_ONLY_NODES:
+                kind = _KQL_ONLY_NODES[type(op)]
+                reject(kind, op, kind.lower().replace("_", "-"))
             elif isinstance(op, n.OrderBy) and op.keyword == "sort":
-                reject("'sort by'", kw_span(op.span, "sort"), "'order by'")
+                reject("SORT", op, "sort")
             elif isinstance(op, n.Take) and op.keyword == "limit":
-                reject("'limit'", kw_span(op.span, "limit"), "'take'")
+                reject("LIMIT", op, "limit")
             elif isinstance(op, n.Count) and op.alias is not None:
-                reject("'count as'", op.span, "'summarize Name = count()'")
+                reject("AS", op, "as", after=op.span.start + len("count") if op.span else 0)
             elif isinstance(op, n.Join):
                 if op.on:
-                    reject("'join ... on'", op.on[0].span,
-                           "a join without 'on' (CMPivot joins always match rows of the same Device)")
+                    reject("ON", op, "on", after=op.right.span.end if op.right.span else 0)
                 walk(op.right)
 
     walk(query.body)

@@ -63,7 +63,9 @@ G, V, S, P = Col("g", T.STRING), Col("v", T.INT), Col("s", T.STRING), Col("p", T
 
 def test_dialects_and_row_args() -> None:
     """CMPivot's documented aggregations are in both dialects; options follow the row arguments."""
-    for name in ("avg", "count", "countif", "dcount", "max", "maxif", "min", "minif", "percentile", "sum", "sumif"):
+    cmpivot = ("avg", "count", "countif", "dcount", "max", "maxif", "min", "minif",
+               "percentile", "sum", "sumif")  # fmt: skip
+    for name in cmpivot:
         assert lookup(name).dialects == BOTH, name  # type: ignore[union-attr]
     for name in ("make_list", "make_set_if", "arg_max", "take_any", "dcountif", "avgif", "stdev", "variance"):
         assert lookup(name).dialects == KQL_ONLY, name  # type: ignore[union-attr]
@@ -78,10 +80,19 @@ def test_counts_are_long_and_zero_on_no_rows() -> None:
     assert run(agg("count", V), ROWS, "g") == [1, 3]
     assert run(agg("countif", P), ROWS, "g") == [1, 2]
     assert run(agg("countif", Const(True, T.BOOL)), ROWS, "g") == [2, 3]
-    for a in (agg("count"), agg("count", V), agg("countif", P), agg("dcount", S), agg("sum", V), agg("sumif", V, P)):
+    for a in (
+        agg("count"),
+        agg("count", V),
+        agg("countif", P),
+        agg("dcount", S),
+        agg("sum", V),
+        agg("sumif", V, P),
+    ):
         assert a.type == T.LONG and run(a, EMPTY) == [0], a
     names = pl.DataFrame({"name": ["John", "Paul", "George", "Ringo"]})
-    assert run(agg("countif", scalar(">", scalar("strlen", Col("name", T.STRING)), Const(4, T.LONG))), names) == [2]
+    assert run(
+        agg("countif", scalar(">", scalar("strlen", Col("name", T.STRING)), Const(4, T.LONG))), names
+    ) == [2]
 
 
 def test_dcount_is_exact_over_non_null_values() -> None:
@@ -107,10 +118,14 @@ def test_sum_and_avg_types_and_empty_results() -> None:
     assert run(agg("sumif", Col("v", T.INT), Const(True, T.BOOL)), ROWS) == [12]
     assert run(agg("sum", Const(1, T.LONG)), ROWS, "g") == [2, 3]  # a constant counts once per row
     reals = pl.DataFrame({"c": [43.0, 30.0, 20.0]})
-    assert run(agg("avg", Col("c", T.REAL)), reals) == [31.0] and run(agg("sum", Col("c", T.REAL)), reals) == [93.0]
+    assert run(agg("avg", Col("c", T.REAL)), reals) == [31.0] and run(
+        agg("sum", Col("c", T.REAL)), reals
+    ) == [93.0]
     assert run(agg("avg", V), ROWS, "g") == [1.0, 11 / 3] and run(agg("avg", V), EMPTY) == [None]
     assert run(agg("avgif", V, P), ROWS, "g") == [1.0, 4.0]
-    spans = pl.DataFrame({"d": [dt.timedelta(seconds=1), dt.timedelta(seconds=2), None]})
+    spans = pl.DataFrame(
+        {"d": [dt.timedelta(seconds=1), dt.timedelta(seconds=2), None]}, schema={"d": pl.Duration("ns")}
+    )
     assert run(agg("sum", Col("d", T.TIMESPAN)), spans) == [dt.timedelta(seconds=3)]
     assert run(agg("avg", Col("d", T.TIMESPAN)), spans) == [dt.timedelta(seconds=1.5)]
     people = pl.DataFrame({"name": ["John", "Paul", "George", "Ringo"], "day": [9, 18, 25, 7]})
@@ -125,7 +140,7 @@ def test_min_max_skip_nulls() -> None:
     strings order ordinally."""
     assert run(agg("min", V), ROWS, "g") == [1, 3] and agg("min", V).type == T.INT
     assert run(agg("max", S), ROWS, "g") == ["b", "a"]
-    assert run(agg("maxif", V, P), ROWS, "g") == [1, 4] and run(agg("minif", V, P), ROWS, "g") == [1, 3]
+    assert run(agg("maxif", V, P), ROWS, "g") == [1, 4] and run(agg("minif", V, P), ROWS, "g") == [1, 4]
     assert run(agg("max", V), EMPTY) == [None]
 
 
@@ -135,7 +150,13 @@ def test_percentile_is_exact_nearest_rank() -> None:
     for t, dtype in ((T.INT, pl.Int32), (T.LONG, pl.Int64), (T.REAL, pl.Float64)):
         frame = pl.DataFrame({"a": list(range(9, -1, -1))}, schema={"a": dtype})
         a = Col("a", t)
-        assert [run(agg("percentile", a, options=(p,)), frame)[0] for p in (0, 100, 50, 95, 10.5)] == [0, 9, 4, 9, 1]
+        assert [run(agg("percentile", a, options=(p,)), frame)[0] for p in (0, 100, 50, 95, 10.5)] == [
+            0,
+            9,
+            4,
+            9,
+            1,
+        ]
         assert agg("percentile", a, options=(50,)).type == (T.LONG if t == T.INT else t)
     assert run(agg("percentile", V, options=(50,)), ROWS, "g") == [1, 4]
     assert run(agg("percentile", V, options=(50,)), EMPTY) == [None]
@@ -149,7 +170,9 @@ def test_make_list_and_make_set_build_json_arrays() -> None:
     (kustoloco make_list*, msdocs make-list*, make-set*)."""
     xs = pl.DataFrame({"x": [1, 3, 2, 1]}, schema={"x": pl.Int32})
     x = Col("x", T.INT)
-    assert run(agg("make_list", x), xs) == ["[1,3,2,1]"] and run(agg("make_list", x, options=(2,)), xs) == ["[1,3]"]
+    assert run(agg("make_list", x), xs) == ["[1,3,2,1]"] and run(agg("make_list", x, options=(2,)), xs) == [
+        "[1,3]"
+    ]
     assert run(agg("make_list_if", x, scalar(">", x, Const(1, T.LONG))), xs) == ["[3,2]"]
     assert run(agg("make_list_if", x, Const(True, T.BOOL), options=(3,)), xs) == ["[1,3,2]"]
     assert run(agg("make_set", x), xs) == ["[1,3,2]"]

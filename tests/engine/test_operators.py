@@ -15,7 +15,14 @@ from cmpivot_magic.engine.operators import like_regex
 from cmpivot_magic.language.types import ScalarType as T
 
 NOW = dt.datetime(2024, 5, 17, 12, 30, tzinfo=dt.UTC)
-_PY_TYPES = {bool: T.BOOL, int: T.LONG, float: T.REAL, str: T.STRING, dt.datetime: T.DATETIME, dt.timedelta: T.TIMESPAN}
+_PY_TYPES = {
+    bool: T.BOOL,
+    int: T.LONG,
+    float: T.REAL,
+    str: T.STRING,
+    dt.datetime: T.DATETIME,
+    dt.timedelta: T.TIMESPAN,
+}
 
 
 def lit(value: Any, t: T | None = None) -> Const:
@@ -51,8 +58,9 @@ S = Col("s", T.STRING)
 
 def test_integer_division_truncates_toward_zero_and_zero_divisor_is_null() -> None:
     """Integer `/` truncates toward zero; an integer division by zero is null (not an error)."""
-    assert [one("/", lit(a), lit(b)) for a, b in ((7, 2), (-7, 2), (7, -2), (6, 2), (7, 0))] == [3, -3, -3, 3, None]
-    assert one("/", lit(5), lit(0.5)) == 10.0 and one("/", lit(2.5), lit(0.5)) == 5.0  # kustoloco BinOp_Divide1
+    quotients = {(7, 2): 3, (-7, 2): -3, (7, -2): -3, (6, 2): 3, (7, 0): None}
+    assert {k: one("/", *map(lit, k)) for k in quotients} == quotients
+    assert one("/", lit(5), lit(0.5)) == 10.0  # kustoloco BinOp_Divide1
 
 
 def test_modulo_result_is_never_negative() -> None:
@@ -182,8 +190,12 @@ def test_and_or_are_three_valued() -> None:
     """`and`/`or` follow Kleene logic: false and null = false, true or null = true, otherwise a null
     operand gives null (kustoloco BinOp_Logical*_NullHandling)."""
     null = lit(None, T.BOOL)
-    assert [one("and", null, null), one("and", null, lit(True)), one("and", null, lit(False))] == [None, None, False]
-    assert [one("or", null, null), one("or", null, lit(True)), one("or", null, lit(False))] == [None, True, None]
+
+    def truth(op: str) -> list[Any]:
+        return [one(op, null, other) for other in (null, lit(True), lit(False))]
+
+    assert truth("and") == [None, None, False]
+    assert truth("or") == [None, True, None]
     with pytest.raises(SignatureError, match="bool operands"):
         call("and", lit(1), lit(True))
 
@@ -223,7 +235,18 @@ def test_string_operators_case_rules() -> None:
 def test_string_operators_on_null_left_give_null() -> None:
     """A null left operand gives null for a string operator and for its negation alike, so
     `where Name !contains 'x'` drops rows whose Name is null."""
-    for op in ("contains", "!contains", "startswith", "!endswith", "has", "!has", "like", "!like", "matches regex"):
+    ops = (
+        "contains",
+        "!contains",
+        "startswith",
+        "!endswith",
+        "has",
+        "!has",
+        "like",
+        "!like",
+        "matches regex",
+    )
+    for op in ops:
         assert run(call(op, S, lit("b")), STRINGS)[2] is None, op
 
 
@@ -251,7 +274,9 @@ def test_like_is_whole_string_sql_like() -> None:
     assert run(call("like", S, lit("%")), STRINGS) == [True, True, None, True, True]
     assert one("like", lit("abc"), lit("b")) is False  # not a substring search
     assert one("like", lit("C:\\Users\\x\\AppData\\y"), lit("%users%appdata%")) is True
-    assert one("like", lit("a[1].b"), lit("a[1]._")) is True and one("like", lit("a1xb"), lit("a[1]._")) is False
+    assert (
+        one("like", lit("a[1].b"), lit("a[1]._")) is True and one("like", lit("a1xb"), lit("a[1]._")) is False
+    )
     assert one("like", lit("line1\nline2"), lit("line1_line2")) is True
     assert like_regex("%abc%") == "(?is)abc"
     patterns = pl.DataFrame({"p": ["%B%", "a_", "abc", None]})
@@ -305,7 +330,7 @@ def test_in_follows_the_equality_rule() -> None:
 def test_between_is_inclusive() -> None:
     """`between (lo .. hi)` includes both bounds; for a datetime a timespan `hi` means lo + hi
     (msdocs between-operator, not-between-operator)."""
-    frame = pl.DataFrame({"x": list(range(1, 11)) + [None]})
+    frame = pl.DataFrame({"x": [*range(1, 11), None]})
     x = Col("x", T.LONG)
     kept = [v for v, ok in zip(frame["x"], run(call("between", x, lit(5), lit(9)), frame), strict=True) if ok]
     assert kept == [5, 6, 7, 8, 9]
@@ -313,7 +338,10 @@ def test_between_is_inclusive() -> None:
     assert run(call("!between", x, lit(5), lit(9)), frame)[-1] is None
     day = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
     assert one("between", lit(day + dt.timedelta(hours=23)), lit(day), lit(dt.timedelta(days=1))) is True
-    assert one("between", lit(dt.timedelta(minutes=5)), lit(dt.timedelta(0)), lit(dt.timedelta(minutes=5))) is True
+    assert (
+        one("between", lit(dt.timedelta(minutes=5)), lit(dt.timedelta(0)), lit(dt.timedelta(minutes=5)))
+        is True
+    )
     with pytest.raises(SignatureError, match="numbers, datetimes and timespans"):
         call("between", S, lit("a"), lit("b"))
 

@@ -1,0 +1,402 @@
+"""Collectors that psutil and the standard library answer the same way on Linux and macOS.
+
+| Entity | Source | Mapping decisions |
+|---|---|---|
+| Process | ``psutil.process_iter(attrs=...)`` with only the attributes the query's columns need | ``CommandLine`` = argv joined by spaces (null for kernel threads); ``Priority`` = nice; ``HandleCount`` = open file descriptors (null where unreadable); ``KernelModeTime``/``UserModeTime`` in 100 ns units like Win32_Process; ``PageFileUsage`` null; ``Description`` = ``Name`` as Windows does |
+| Disk, LogicalDisk | ``psutil.disk_partitions(all=True)`` + ``os.statvfs`` | one row per mounted disk or network file system (and ``/`` whatever it is); pseudo/RAM file systems and bind-mounted files are left out. ``DeviceID`` = ``Name`` = mount point; ``Description``/``DriveType`` as Win32_LogicalDisk (``Local Fixed Disk``/3, ``Removable Disk``/2, ``Network Connection``/4, ``CD-ROM Disc``/5); ``FreeSpace`` = space available to users (``df``'s Avail); Disk in bytes, LogicalDisk in MB |
+| IPConfig | ``psutil.net_if_addrs`` / ``net_if_stats`` + the platform's routes and resolver | one row per interface, loopback included; several addresses joined with ``; ``; ``Status`` ``Up``/``Down``; ``DNSServerList`` only on non-loopback interfaces (the resolver is machine-wide) |
+| Environment | ``os.environ`` of the kernel process (+ ``/etc/environment`` as system variables) | ``UserName`` = ``DEVICE\\user`` or ``<SYSTEM>`` like Win32_Environment |
+| User, SystemConsoleUser | ``psutil.users()`` (utmp sessions) | names as ``DEVICE\\user``; SystemConsoleUser summarises the current sessions only |
+| Connection | ``/proc/net/tcp{,6}`` on Linux, else ``psutil.net_connections`` | ESTABLISHED only; ``Server`` = remote host name when reverse DNS answers within a second, else the address |
+| PhysicalMemory | ``psutil.virtual_memory().total`` | one row for all memory (DIMMs are not visible without root tools) |
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import psutil
+
+from cmpivot_magic.backends.local.common import (
+    Request,
+    Row,
+    from_timestamp,
+    joined,
+    mebibytes,
+    qualified_user,
+    read_line,
+    read_text,
+    within,
+)
+
+# -- Process ---------------------------------------------------------------------------------------
+
+# catalog column -> the psutil attributes it needs; pid is always read.
+_PROCESS_ATTRS: dict[str, tuple[str, ...]] = {
+    "Name": ("name",),
+    "Description": ("name",),
+    "ParentProcessId": ("ppid",),
+    "CommandLine": ("cmdline",),
+    "ExecutablePath": ("exe",),
+    "CreationDate": ("create_time",),
+    "WorkingSetSize": ("memory_info",),
+    "VirtualSize": ("memory_info",),
+    "ThreadCount": ("num_threads",),
+    "HandleCount": ("num_fds",),
+    "Priority": ("nice",),
+    "KernelModeTime": ("cpu_times",),
+    "UserModeTime": ("cpu_times",),
+}
+_TICKS_PER_SECOND = 10_000_000  # Win32_Process times count 100 ns ticks
+
+
+def process(req: Request) -> list[Row]:
+    attrs = {"pid"}
+    for column, needed in _PROCESS_ATTRS.items():
+        if req.wants(column):
+            attrs.update(needed)
+    if not hasattr(psutil.Process, "num_fds"):
+        attrs.discard("num_fds")
+    session = req.wants("SessionId") and hasattr(os, "getsid")
+    rows = []
+    for proc in psutil.process_iter(attrs=sorted(attrs), ad_value=None):
+        info: dict[str, Any] = proc.info
+        cmdline = info.get("cmdline")
+        memory = info.get("memory_info")
+        times = info.get("cpu_times")
+        row: Row = {
+            "ProcessId": info["pid"],
+            "Name": info.get("name"),
+            "Description": info.get("name"),
+            "ParentProcessId": info.get("ppid"),
+            "CommandLine": " ".join(cmdline) if cmdline else None,
+            "ExecutablePath": info.get("exe") or None,
+            "CreationDate": from_timestamp(info.get("create_time")),
+            "WorkingSetSize": memory.rss if memory else None,
+            "VirtualSize": memory.vms if memory else None,
+            "ThreadCount": info.get("num_threads"),
+            "HandleCount": info.get("num_fds"),
+            "Priority": info.get("nice"),
+            "KernelModeTime": round(times.system * _TICKS_PER_SECOND) if times else None,
+            "UserModeTime": round(times.user * _TICKS_PER_SECOND) if times else None,
+        }
+        if session:
+            try:
+                row["SessionId"] = os.getsid(info["pid"])
+            except OSError:
+                pass
+        rows.append(row)
+    return rows
+
+
+# -- Disk and LogicalDisk --------------------------------------------------------------------------
+
+NETWORK_FILE_SYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "ceph", "glusterfs", "fuse.glusterfs", "fuse.sshfs",
+     "sshfs", "9p", "davfs", "fuse.davfs2", "lustre", "beegfs", "gpfs", "afpfs", "webdav", "ncpfs"}
+)  # fmt: skip
+_OPTICAL_FILE_SYSTEMS = frozenset({"iso9660", "udf", "cd9660"})
+_NETWORK_STAT_TIMEOUT = 2.0  # a hung NFS server must not hang the query
+
+
+def disks(req: Request, *, megabytes: bool) -> list[Row]:
+    """Win32_LogicalDisk-like rows; sizes in bytes (Disk) or MB (LogicalDisk)."""
+    physical = {part.mountpoint for part in psutil.disk_partitions(all=False)}
+    chosen: dict[str, Any] = {}
+    for part in psutil.disk_partitions(all=True):
+        fstype = part.fstype.lower()
+        network = fstype in NETWORK_FILE_SYSTEMS
+        if not (network or part.mountpoint in physical or part.mountpoint == "/"):
+            continue
+        if not network and not _is_directory(part.mountpoint):
+            continue  # a bind-mounted file such as a container's /etc/hosts
+        chosen[part.mountpoint] = part  # a later mount on the same point hides the earlier one
+    labels = _disk_links("/dev/disk/by-label") if req.wants("VolumeName") else {}
+    uuids = _disk_links("/dev/disk/by-uuid") if req.wants("VolumeSerialNumber") else {}
+    sized = req.wants("Size", "FreeSpace")
+    rows = []
+    for mountpoint, part in chosen.items():
+        fstype = part.fstype.lower()
+        network = fstype in NETWORK_FILE_SYSTEMS
+        drive_type, description = _drive_type(part.device, fstype, network)
+        size = free = None
+        if sized:
+            usage = _statvfs(mountpoint, bounded=network)
+            if usage is not None:
+                size = usage.f_blocks * usage.f_frsize
+                free = usage.f_bavail * usage.f_frsize
+        device = _real(part.device)
+        row: Row = {
+            "DeviceID": mountpoint,
+            "Name": mountpoint,
+            "Caption": mountpoint,
+            "Description": description,
+            "DriveType": drive_type,
+            "FileSystem": part.fstype or None,
+            "Size": mebibytes(size) if megabytes else size,
+            "FreeSpace": mebibytes(free) if megabytes else free,
+            "VolumeName": labels.get(device),
+            "VolumeSerialNumber": uuids.get(device),
+            "ProviderName": part.device if network else None,
+            "SystemName": req.device,
+            "MediaType": 12 if drive_type == 3 else None,  # Win32 MediaType 12: fixed hard disk
+        }
+        rows.append(row)
+    return rows
+
+
+def _is_directory(path: str) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _real(device: str) -> str:
+    return os.path.realpath(device) if device.startswith("/dev/") else device
+
+
+def _drive_type(device: str, fstype: str, network: bool) -> tuple[int, str]:
+    if network:
+        return 4, "Network Connection"
+    if fstype in _OPTICAL_FILE_SYSTEMS:
+        return 5, "CD-ROM Disc"
+    if _removable(device):
+        return 2, "Removable Disk"
+    return 3, "Local Fixed Disk"
+
+
+def _removable(device: str) -> bool:
+    """True for a partition of a disk Linux marks removable (USB sticks, SD cards)."""
+    name = os.path.basename(_real(device))
+    block = os.path.realpath(f"/sys/class/block/{name}")
+    if os.path.exists(os.path.join(block, "partition")):
+        block = os.path.dirname(block)
+    return read_line(os.path.join(block, "removable")) == "1"
+
+
+def _disk_links(directory: str) -> dict[str, str]:
+    """Device path -> name from udev's /dev/disk/by-label or by-uuid links (names are \\x-escaped)."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return {}
+    links = {}
+    for name in names:
+        target = os.path.realpath(os.path.join(directory, name))
+        links[target] = name.encode().decode("unicode_escape")
+    return links
+
+
+def _statvfs(path: str, *, bounded: bool) -> os.statvfs_result | None:
+    if bounded:
+        return within(_NETWORK_STAT_TIMEOUT, lambda: os.statvfs(path), None)
+    try:
+        return os.statvfs(path)
+    except OSError:
+        return None
+
+
+# -- IPConfig --------------------------------------------------------------------------------------
+
+Gateways = dict[str, tuple[list[str], list[str]]]
+"""Interface -> (IPv4 default gateways, IPv6 default gateways)."""
+
+
+def ip_config(
+    req: Request, gateways: Gateways, dns_servers: list[str], describe: Callable[[str], str | None]
+) -> list[Row]:
+    addresses = psutil.net_if_addrs()
+    stats = psutil.net_if_stats()
+    rows = []
+    for name in sorted(set(addresses) | set(stats)):
+        v4 = [a.address for a in addresses.get(name, ()) if a.family == socket.AF_INET]
+        v6 = [a.address for a in addresses.get(name, ()) if a.family == socket.AF_INET6]
+        stat_ = stats.get(name)
+        loopback = stat_ is not None and "loopback" in (getattr(stat_, "flags", "") or "")
+        loopback = loopback or name.startswith("lo")
+        v4_gw, v6_gw = gateways.get(name, ([], []))
+        rows.append(
+            {
+                "InterfaceAlias": name,
+                "InterfaceDescription": describe(name) if req.wants("InterfaceDescription") else None,
+                "Status": None if stat_ is None else ("Up" if stat_.isup else "Down"),
+                "IPV4Address": joined(v4),
+                "IPV6Address": joined(v6),
+                "IPV4DefaultGateway": joined(v4_gw),
+                "IPV6DefaultGateway": joined(v6_gw),
+                "DNSServerList": None if loopback else joined(dns_servers),
+            }
+        )
+    return rows
+
+
+def resolv_conf_servers(paths: Iterable[str]) -> list[str]:
+    """Name servers of the first resolv.conf that lists any (systemd-resolved's real upstreams first)."""
+    for path in paths:
+        text = read_text(path)
+        if not text:
+            continue
+        servers = []
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[0] == "nameserver":
+                servers.append(parts[1])
+        if servers:
+            return servers
+    return []
+
+
+# -- Environment, users --------------------------------------------------------------------------
+
+
+def environment(req: Request, system_file: str | None = None) -> list[Row]:
+    user = qualified_user(req.device, _current_user())
+    rows = []
+    if system_file is not None:
+        for name, value in _environment_file(system_file):
+            rows.append(_environment_row(name, value, "<SYSTEM>", system=True))
+    for name, value in sorted(os.environ.items()):
+        rows.append(_environment_row(name, value, user, system=False))
+    return rows
+
+
+def _environment_row(name: str, value: str, user: str | None, *, system: bool) -> Row:
+    return {
+        "Name": name,
+        "VariableValue": value,
+        "UserName": user,
+        "SystemVariable": system,
+        "Caption": f"{user}\\{name}",
+        "Description": f"{user}\\{name}",
+        "Status": "OK",
+    }
+
+
+def _environment_file(path: str) -> list[tuple[str, str]]:
+    """``NAME=value`` lines of /etc/environment (pam_env's format: no export, optional quotes)."""
+    text = read_text(path) or ""
+    pairs = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        pairs.append((name.strip(), value))
+    return pairs
+
+
+def _current_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def users(req: Request) -> list[Row]:
+    names = sorted({session.name for session in psutil.users() if session.name})
+    return [{"UserName": qualified_user(req.device, name)} for name in names]
+
+
+def system_console_users(req: Request) -> list[Row]:
+    """Per user, the sessions open now: latest logon, how many, and minutes logged on in total."""
+    now = req.now_utc.timestamp()
+    by_user: dict[str, list[float]] = {}
+    for session in psutil.users():
+        if session.name:
+            by_user.setdefault(session.name, []).append(session.started)
+    rows = []
+    for name, starts in sorted(by_user.items()):
+        rows.append(
+            {
+                "SystemConsoleUser": qualified_user(req.device, name),
+                "LastConsoleUse": from_timestamp(max(starts)),
+                "NumberOfConsoleLogons": len(starts),
+                "TotalUserConsoleMinutes": int(sum(max(0.0, now - start) for start in starts) // 60),
+            }
+        )
+    return rows
+
+
+def console_user() -> str | None:
+    """The user logged on at the machine itself (a local tty or X display), if any."""
+    for session in psutil.users():
+        terminal = session.terminal or ""
+        if not session.host and (terminal.startswith(("tty", ":", "console", "seat")) or terminal == ""):
+            return session.name or None
+    return None
+
+
+# -- Connection ------------------------------------------------------------------------------------
+
+_REVERSE_DNS_BUDGET = 1.0
+_MAX_LOOKUPS = 64
+_reverse_cache: dict[str, str | None] = {}
+
+
+def connections(remote_addresses: list[str]) -> list[Row]:
+    names = reverse_dns(sorted(set(remote_addresses)))
+    return [{"Server": names.get(address) or address} for address in remote_addresses]
+
+
+def psutil_remote_addresses() -> list[str]:
+    """Remote addresses of ESTABLISHED TCP connections; only this user's where the OS restricts it."""
+    try:
+        found = psutil.net_connections(kind="tcp")
+    except psutil.AccessDenied:
+        found = []
+        for proc in psutil.process_iter():
+            try:
+                found.extend(proc.net_connections(kind="tcp"))
+            except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+                continue
+    return [c.raddr.ip for c in found if c.status == psutil.CONN_ESTABLISHED and c.raddr]
+
+
+def reverse_dns(addresses: list[str]) -> dict[str, str | None]:
+    """Host names for addresses, looked up in parallel within a time budget (then the address stays).
+
+    Answers are cached for the kernel's lifetime, so a repeated query pays nothing; lookups still
+    running when the budget ends fill the cache for next time (daemon threads: never block exit).
+    """
+    pending = [a for a in addresses if a not in _reverse_cache][:_MAX_LOOKUPS]
+
+    def look_up(address: str) -> None:
+        try:
+            _reverse_cache[address] = socket.gethostbyaddr(address)[0]
+        except (OSError, UnicodeError):
+            _reverse_cache[address] = None
+
+    threads = [threading.Thread(target=look_up, args=(a,), daemon=True) for a in pending]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + _REVERSE_DNS_BUDGET
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return {a: _reverse_cache.get(a) for a in addresses}
+
+
+# -- PhysicalMemory --------------------------------------------------------------------------------
+
+
+def physical_memory(req: Request) -> list[Row]:
+    total = psutil.virtual_memory().total
+    return [
+        {
+            "Tag": "Physical Memory 0",
+            "Capacity": mebibytes(total),
+            "Name": "Physical Memory",
+            "Caption": "Physical Memory",
+            "Description": "Physical Memory",
+        }
+    ]

@@ -1,0 +1,428 @@
+"""lark's parse failure → a ``QuerySyntaxError`` in plain words.
+
+``parser.parse_text`` hands over the exception lark raised. This module replays the text up to the
+failure with lark's interactive parser, which says exactly which tokens came before and which
+terminals were acceptable there (the exception's own "expected" set is the lexer state's, and LALR
+merges states, so it lists words that could never follow). From that it writes one sentence about
+what is wrong, with a caret on the offending text, and where it helps a hint ("did you mean
+'summarize'?"). The rules in ``_diagnose`` run most specific first.
+
+Everything lark-specific stays inside the ``language`` package.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from ..errors import QuerySyntaxError, locate
+
+CMPIVOT_OPERATORS = ("where", "project", "summarize", "count", "distinct", "join", "order", "take", "top", "render")
+KQL_OPERATORS = (
+    *CMPIVOT_OPERATORS, "extend", "project-away", "project-rename", "project-reorder", "sort", "limit", "mv-expand",
+)
+# KQL table operators that neither ConfigMgr nor the local engine runs: named as such, not as typos
+_UNSUPPORTED_OPERATORS = (
+    "union", "parse", "parse-where", "lookup", "make-series", "search", "top-nested", "top-hitters", "as",
+    "serialize", "sample", "sample-distinct", "getschema", "evaluate", "invoke", "fork", "facet", "partition",
+    "scan", "find", "externaldata", "consume", "reduce", "project-keep", "summarize-by", "mv-apply",
+)
+CMPIVOT_SCALAR_OPERATORS = (
+    "and", "or", "contains", "!contains", "startswith", "!startswith", "endswith", "!endswith", "like", "!like",
+)
+KQL_SCALAR_OPERATORS = (
+    *CMPIVOT_SCALAR_OPERATORS, "contains_cs", "!contains_cs", "startswith_cs", "!startswith_cs", "endswith_cs",
+    "!endswith_cs", "has", "!has", "has_cs", "!has_cs", "hasprefix", "!hasprefix", "hassuffix", "!hassuffix",
+    "in", "!in", "in~", "!in~", "between", "!between", "matches", "has_any", "has_all",
+)
+CHART_TYPES = ("barchart", "columnchart", "piechart", "timechart")
+JOIN_KINDS = ("inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftsemi", "leftanti",
+              "rightsemi", "rightanti")
+
+# KQL-only keywords, by lark terminal: (what is not supported, what CMPivot offers instead)
+KQL_ONLY: dict[str, tuple[str, str | None]] = {
+    "LET": ("'let'", None),
+    "DATATABLE": ("'datatable'", None),
+    "PRINT": ("'print'", None),
+    "RANGE": ("'range'", None),
+    "EXTEND": ("the 'extend' operator", "project (list every column to keep)"),
+    "PROJECT_AWAY": ("the 'project-away' operator", None),
+    "PROJECT_RENAME": ("the 'project-rename' operator", None),
+    "PROJECT_REORDER": ("the 'project-reorder' operator", None),
+    "MV_EXPAND": ("the 'mv-expand' operator", None),
+    "SORT": ("'sort by'", "'order by'"),
+    "LIMIT": ("'limit'", "'take'"),
+    "ON": ("'join ... on'", "a join without 'on' (CMPivot joins always match rows of the same Device)"),
+    "AS": ("'count as'", "'summarize Name = count()'"),
+}
+
+
+def dialect_error(text: str, token_type: str, start: int, end: int) -> QuerySyntaxError:
+    """``what is not supported by ConfigMgr's CMPivot``, with a hint naming dialect='kql'."""
+    what, instead = KQL_ONLY[token_type]
+    hint = (f"use {instead} instead, or " if instead else "") + (
+        "evaluate it locally with dialect='kql' (cmpivot_magic.evaluate(..., dialect='kql'))"
+    )
+    return QuerySyntaxError(
+        f"{what} is not supported by ConfigMgr's CMPivot", text=text, location=locate(text, start, end), hint=hint
+    )
+
+
+# ------------------------------------------------------------------------------ describing terminals
+
+_EXPR_STARTS = frozenset({
+    "NAME", "BRACKET_NAME", "INT", "REAL", "STRING", "VERBATIM_STRING", "TIMESPAN", "DATETIME_LIT",
+    "TIMESPAN_LIT", "TRUE", "FALSE", "NULL", "DYNAMIC", "ADD_OP", "LPAR",
+})
+_EXPR_TAILS = frozenset({
+    "CMP_OP", "STRING_OP", "ADD_OP", "MUL_OP", "AND", "OR", "BETWEEN", "IN_OP", "MATCHES", "DOT", "LSQB", "LPAR",
+})
+# terminals the cmpivot dialect never wants: not offered in its messages
+_KQL_ONLY_TERMINALS = frozenset({
+    *KQL_ONLY, "SEMICOLON", "DOT", "LSQB", "BETWEEN", "IN_OP", "MATCHES", "DYNAMIC", "NULL", "BAGEXPANSION",
+    "WITH_ITEMINDEX", "TIMESPAN_LIT", "VERBATIM_STRING", "BRACKET_NAME", "GRANNY_DIR", "TO", "STEP", "FROM",
+})
+_WORDS = {
+    "NAME": "a name", "BRACKET_NAME": "a name", "STRING": "a string", "VERBATIM_STRING": "a string",
+    "INT": "a number", "REAL": "a number", "TIMESPAN": "a timespan such as 1d", "LPAR": "'('", "RPAR": "')'",
+    "COMMA": "','", "VBAR": "'|'", "EQUAL": "'='", "LSQB": "'['", "RSQB": "']'", "COLON": "':'",
+    "SEMICOLON": "';'", "DOT": "'.'", "LBRACE": "'{'", "RBRACE": "'}'", "$END": "the end of the query",
+    "CMP_OP": "a comparison such as ==", "STRING_OP": "a string operator such as contains",
+    "ADD_OP": "'+' or '-'", "MUL_OP": "'*', '/' or '%'", "DOTDOT": "'..'", "STAR": "'*'",
+    "DATETIME_LIT": "a datetime", "TIMESPAN_LIT": "a timespan", "IN_OP": "'in'", "BETWEEN": "'between'",
+    "GRANNY_DIR": "'granny-asc'",
+}
+_EXPRESSION = "an expression (a column, a value or a function call)"
+_OPERATOR = "an operator such as ==, contains or and"
+
+
+def describe(accepts: Iterable[str], dialect: str) -> list[str]:
+    """Terminal names → the words of an "expected ..." list, grouped and in a readable order."""
+    wanted = set(accepts)
+    if dialect == "cmpivot":
+        wanted -= _KQL_ONLY_TERMINALS
+    groups: list[str] = []
+    if "NAME" in wanted and wanted & {"INT", "STRING", "LPAR"}:
+        groups.append(_EXPRESSION)
+        wanted -= _EXPR_STARTS
+    if wanted & {"CMP_OP", "STRING_OP", "AND"}:
+        groups.append(_OPERATOR)
+        wanted -= _EXPR_TAILS
+    if "NAME" in wanted and "STAR" in wanted:
+        groups.append("a column name or '*'")
+        wanted -= {"NAME", "BRACKET_NAME", "STAR"}
+    words = sorted(_WORDS.get(t, f"'{t.lower().replace('_', '-')}'") for t in wanted - {"VBAR", "$END"})
+    tail = [_WORDS[t] for t in ("VBAR", "$END") if t in wanted]
+    return list(dict.fromkeys([*words, *groups, *tail]))
+
+
+def _or(words: Sequence[str]) -> str:
+    if not words:
+        return "something else"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    by_lower = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"did you mean '{by_lower[close[0]]}'?" if close else None
+
+
+def _show_char(ch: str) -> str:
+    """A character as a message shows it: invisible ones by code point and name."""
+    if ch.isprintable() and not ch.isspace():
+        return f"'{ch}'"
+    return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'control character').lower()})"
+
+
+# What a keyword wants next, in words; used when the failure comes right after that keyword.
+_AFTER = {
+    "RENDER": f"a chart type: {_or(CHART_TYPES)}",
+    "WITH": "'(' and the chart properties, as in with (title='Boot times')",
+    "TOP": "the number of rows, as in top 10 by Column",
+    "TAKE": "the number of rows, as in take 10",
+    "LIMIT": "the number of rows, as in limit 10",
+    "JOIN": "the table to join: an entity such as Device, or a query in parentheses",
+    "WHERE": "a condition, as in where Name == 'x'",
+    "PROJECT": "the columns to keep, as in project Device, Name",
+    "SUMMARIZE": "an aggregation such as count(), or 'by' and the columns to group by",
+    "DISTINCT": "the columns, as in distinct Device, Name (or *)",
+}
+
+
+def _after(tokens: Sequence[Token]) -> str | None:
+    """What the last keyword read wants next, in words (None when no phrase fits)."""
+    if not tokens:
+        return None
+    if tokens[-1].type == "EQUAL" and len(tokens) > 1 and tokens[-2].type == "KIND":
+        return f"a join kind such as {_or(('inner', 'leftouter', 'rightouter', 'fullouter'))}"
+    return _AFTER.get(tokens[-1].type)
+
+
+# Words that are keywords somewhere: when one was read as a column name just before a failure, the
+# failure is really about that word (`top by X` lacks the count; `a or or b` has one 'or' too many).
+_KEYWORD_WORDS = frozenset({
+    "and", "or", "by", "asc", "desc", "nulls", "with", "kind", "where", "project", "summarize", "distinct",
+    "join", "order", "sort", "take", "limit", "top", "render", "extend",
+})
+_TIMESPAN_UNITS = frozenset({
+    "d", "day", "days", "h", "hr", "hrs", "hour", "hours", "m", "min", "minute", "minutes", "s", "sec",
+    "second", "seconds", "ms", "milli", "millis", "millisec", "millisecond", "milliseconds", "micro", "micros",
+    "microsec", "microsecond", "microseconds", "nano", "nanos", "nanosec", "nanosecond", "nanoseconds", "tick",
+    "ticks",
+})
+_WORD_RE = re.compile(r"!?[A-Za-z_][A-Za-z0-9_\-]*~?")
+_QUOTE_RE = re.compile(r"[hH]?@?['\"]")
+_VERSION_RE = re.compile(r"\d+(?:\.\d+){2,}")
+
+
+# ------------------------------------------------------------------------------ the failure, replayed
+
+
+@dataclass
+class _Failure:
+    """Where parsing stopped and what the parser knew there."""
+
+    text: str
+    dialect: str
+    pos: int  # offset of the offending token or character, or of the end of the last token
+    token: Token | None  # the offending token; None for a character no terminal matches
+    tokens: list[Token]  # every token before ``pos``
+    accepts: set[str]  # terminals the parser would have taken at ``pos``
+
+    @property
+    def at_end(self) -> bool:
+        return self.token is not None and self.token.type == "$END"
+
+    @property
+    def prev(self) -> Token | None:
+        return self.tokens[-1] if self.tokens else None
+
+    @property
+    def word(self) -> str | None:
+        m = _WORD_RE.match(self.text, self.pos)
+        return m.group(0) if m else None
+
+    def expected(self, accepts: set[str] | None = None) -> list[str]:
+        return describe(self.accepts if accepts is None else accepts, self.dialect)
+
+    def fail(self, message: str, start: int | None = None, end: int | None = None,
+             hint: str | None = None) -> QuerySyntaxError:
+        start = self.pos if start is None else start
+        if end is None:
+            end = start + max(1, len(self.word or "")) if self.token is None or self.at_end else self.token.end_pos
+        return QuerySyntaxError(message, text=self.text, location=locate(self.text, start, end or start + 1),
+                                hint=hint, expected=self.expected())
+
+
+def _replay(parser: Lark, prefix: str) -> tuple[list[Token], set[str]] | None:
+    """The tokens of ``prefix`` and the terminals acceptable after them (None if it cannot replay)."""
+    try:
+        ip = parser.parse_interactive(prefix)
+        tokens = list(ip.iter_parse())
+        return tokens, set(ip.accepts())
+    except Exception:  # the replay is best effort; the caller falls back to lark's own sets
+        return None
+
+
+def syntax_error(text: str, err: UnexpectedInput, dialect: str, parser: Lark) -> QuerySyntaxError:
+    """The ``QuerySyntaxError`` for lark's ``err`` on ``text``."""
+    token = err.token if isinstance(err, UnexpectedToken) else None
+    if token is not None and token.type == "$END":
+        prefix = text
+    else:
+        pos = err.pos_in_stream if err.pos_in_stream is not None else len(text)
+        prefix = text[:pos]
+    replay = _replay(parser, prefix)
+    if replay is None:
+        fallback = set(getattr(err, "expected", None) or getattr(err, "allowed", None) or ())
+        replay = ([], fallback)
+    tokens, accepts = replay
+    if token is not None and token.type == "$END":
+        pos = tokens[-1].end_pos if tokens else 0
+    failure = _Failure(text, dialect, pos or 0, token, tokens, accepts)
+    return _diagnose(failure, parser)
+
+
+def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
+    text, word, prev = f.text, f.word, f.prev
+    ttype = f.token.type if f.token is not None else None
+
+    # a KQL-only keyword before the failure: in the cmpivot dialect that is the real problem
+    if f.dialect == "cmpivot":
+        for i, tok in enumerate(f.tokens):
+            if tok.type in KQL_ONLY and (tok.type != "LIMIT" or (i and f.tokens[i - 1].type == "VBAR")):
+                return dialect_error(text, tok.type, tok.start_pos, tok.end_pos)
+
+    if f.token is None and _QUOTE_RE.match(text, f.pos):
+        return _unterminated_string(f)
+
+    if not f.tokens:
+        if f.at_end:
+            return f.fail("the query is empty: start with an entity such as Process, OS or Device", end=f.pos)
+        if ttype == "VBAR":
+            return f.fail("the query starts with '|': put an entity such as Device or OS before the first '|'")
+
+    if {"WHERE", "PROJECT"} <= f.accepts:  # a table operator belongs here
+        return _table_operator(f)
+
+    if prev is not None and prev.type == "NAME" and prev.lower() in _KEYWORD_WORDS:
+        again = _replay(parser, text[: prev.start_pos])
+        if again is not None:
+            before, accepts = again
+            wanted = _after(before) or _or(describe(accepts, f.dialect))
+            return QuerySyntaxError(
+                f"unexpected '{prev}': expected {wanted}", text=text,
+                location=locate(text, prev.start_pos, prev.end_pos), expected=describe(accepts, f.dialect),
+            )
+
+    version = _version_at(text, f.pos)
+    if version is not None:
+        v = text[version[0] : version[1]]
+        return f.fail(f"'{v}' is not a number: to compare a version, quote it as a string ('{v}')",
+                      start=version[0], end=version[1])
+    if prev is not None and prev.type in ("INT", "REAL"):
+        number = _number_problem(f, prev)
+        if number is not None:
+            return number
+
+    unclosed = _unclosed_paren(f.tokens)
+    if f.at_end:
+        if unclosed is not None and "RPAR" in f.accepts:
+            return f.fail(f"the query ends before ')' closes the '(' at {_where(text, unclosed)}", end=f.pos,
+                          hint="add the missing ')'")
+        last = f"'{prev}'" if prev is not None else "the start"
+        return f.fail(f"the query ends after {last}: expected {_after(f.tokens) or _or(f.expected())}", end=f.pos)
+
+    if f.token is None:
+        return _bad_character(f)
+
+    if ttype == "EQUAL" and "CMP_OP" in f.accepts:
+        return f.fail("use '==' to compare: a single '=' only names a column, as in project Name = expression")
+    if ttype == "RPAR" and "RPAR" not in f.accepts:
+        if unclosed is None:
+            return f.fail("unmatched ')': there is no '(' for it to close", hint="remove it")
+        if "NAME" in f.accepts:
+            return f.fail("expected an expression before ')'")
+    if ttype == "COMMA" and "NAME" in f.accepts:
+        return f.fail("expected an expression before ','")
+    if unclosed is not None and "RPAR" in f.accepts and ttype != "RPAR":
+        return f.fail(f"expected ')' to close the '(' at {_where(text, unclosed)}, not '{f.token}'")
+    if prev is not None and prev.type == "SEMICOLON":
+        return f.fail(f"unexpected '{f.token}' after ';': a query ends at its ';'",
+                      hint="run each query on its own")
+
+    if ttype == "NAME" and word:
+        scalar_ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
+        if f.accepts & {"CMP_OP", "STRING_OP"} and word.lower() not in _KEYWORD_WORDS:
+            hint = _did_you_mean(word, scalar_ops)
+            if hint:
+                return f.fail(f"unknown operator '{word}'", hint=hint)
+        offered = f.accepts - _KQL_ONLY_TERMINALS if f.dialect == "cmpivot" else f.accepts
+        keywords = [t.lower() for t in offered if t.isalpha() and t not in _WORDS]
+        hint = _did_you_mean(word, keywords)
+        if hint:
+            return f.fail(f"unexpected '{word}': expected {_or(f.expected())}", hint=hint)
+        if "VBAR" in f.accepts and not f.accepts & {"CMP_OP", "STRING_OP", "NAME"}:
+            at_line_start = not text[text.rfind("\n", 0, f.pos) + 1 : f.pos].strip()
+            return f.fail(
+                f"expected '|' before '{word}': a query is one table followed by '| operator' steps",
+                hint="to run several queries, run them one at a time" if at_line_start else None,
+            )
+    return f.fail(f"unexpected '{f.token}': expected {_after(f.tokens) or _or(f.expected())}")
+
+
+def _where(text: str, offset: int) -> str:
+    loc = locate(text, offset)
+    return f"line {loc.line}, column {loc.column}"
+
+
+def _unclosed_paren(tokens: list[Token]) -> int | None:
+    """Offset of the innermost '(' not closed by the tokens read so far."""
+    stack: list[int] = []
+    for tok in tokens:
+        if tok.type == "LPAR":
+            stack.append(tok.start_pos or 0)
+        elif tok.type == "RPAR" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _unterminated_string(f: _Failure) -> QuerySyntaxError:
+    line_end = f.text.find("\n", f.pos)
+    rest = f.text[f.pos : len(f.text) if line_end == -1 else line_end]
+    quote = _QUOTE_RE.match(rest)
+    hint = None
+    body = rest[quote.end() if quote else 1 :]
+    if quote and "@" not in quote.group(0) and f"\\{quote.group(0)[-1]}" in body:
+        hint = ("a backslash escapes the quote after it: write '\\\\' for a backslash,"
+                " or use a verbatim string such as @'c:\\temp\\'")
+    return f.fail("unterminated string: add the closing quote (a string ends on the line it starts)",
+                  end=f.pos + max(1, len(rest.rstrip())), hint=hint)
+
+
+def _bad_character(f: _Failure) -> QuerySyntaxError:
+    word, ch = f.word, f.text[f.pos]
+    if word and word.startswith("!"):
+        ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
+        hint = _did_you_mean(word, ops)
+        if hint:
+            return f.fail(f"unknown operator '{word}'", hint=hint)
+    hint = None
+    if ch.isalpha():
+        hint = "names are ASCII letters, digits and _; write ['Name'] for any other name"
+    return f.fail(f"unexpected character {_show_char(ch)}: expected {_or(f.expected())}", end=f.pos + 1,
+                  hint=hint)
+
+
+def _table_operator(f: _Failure) -> QuerySyntaxError:
+    operators = CMPIVOT_OPERATORS if f.dialect == "cmpivot" else KQL_OPERATORS
+    listing = f"table operators are: {', '.join(operators)}"
+    if f.at_end:
+        return f.fail("the query ends after '|': expected a table operator", end=f.pos, hint=listing)
+    word = f.word
+    if f.token is not None and f.token.type == "VBAR":
+        return f.fail("expected a table operator between two '|'", hint=listing)
+    if not word:
+        shown = f.token if f.token is not None else f.text[f.pos]
+        return f.fail(f"expected a table operator after '|', not '{shown}'", hint=listing)
+    if word.lower() in _UNSUPPORTED_OPERATORS:
+        return f.fail(f"the '{word}' operator is not supported", hint=listing)
+    hint = _did_you_mean(word, operators)
+    if hint is None:
+        hint = listing
+        if f.text[f.pos + len(word) :].lstrip().startswith("(") or word[:1].isupper():
+            hint += f"; to combine two entities, use '| join ({word}...)'"
+    return f.fail(f"unknown table operator '{word}'", hint=hint)
+
+
+def _version_at(text: str, pos: int) -> tuple[int, int] | None:
+    """The span of an unquoted version number such as 10.0.17134 that runs into ``pos``."""
+    start = pos
+    while start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+        start -= 1
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return None
+    m = _VERSION_RE.match(text, start)
+    return (start, m.end()) if m and m.end() > pos else None
+
+
+def _number_problem(f: _Failure, prev: Token) -> QuerySyntaxError | None:
+    start = prev.start_pos or 0
+    word = f.word
+    if f.token is None or f.token.type != "NAME" or not word:
+        return None
+    if prev.end_pos == f.pos:
+        return f.fail(f"'{prev}{word}' is not a number or a timespan",
+                      start=start, end=f.pos + len(word),
+                      hint="a timespan is a number and a unit: d, h, m, s, ms, microsecond or tick (7d, 90m;"
+                           " there is no week or month unit)")
+    if word.lower() in _TIMESPAN_UNITS:
+        return f.fail(f"write the timespan without a space: '{prev}{word}'", start=start, end=f.pos + len(word))
+    return None
