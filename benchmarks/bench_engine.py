@@ -131,9 +131,9 @@ def main() -> None:
         pd_tables = {k: v.to_pandas() for k, v in tables.items()}
         for label, query, polars_fn, pandas_fn in CASES:
             # the parse cache is cleared on every run: the figure includes parsing and planning
-            engine = best(lambda q=query: (_clear(), cm.evaluate(q, tables, now=NOW)), args.repeat)
-            polars_t = best(lambda f=polars_fn: f(tables), args.repeat)
-            pandas_t = best(lambda f=pandas_fn: f(pd_tables), args.repeat)
+            engine = best(lambda q=query, t=tables: (_clear(), cm.evaluate(q, t, now=NOW)), args.repeat)
+            polars_t = best(lambda f=polars_fn, t=tables: f(t), args.repeat)
+            pandas_t = best(lambda f=pandas_fn, t=pd_tables: f(t), args.repeat)
             goal = ""
             if size >= 1_000_000:
                 goal = "<=1.5x polars " + ("ok" if engine <= 1.5 * polars_t else "MISSED")

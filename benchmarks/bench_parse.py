@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from pathlib import Path
 
 from cmpivot_magic.engine.planner import Planner
 from cmpivot_magic.language.parser import parse_text
@@ -21,7 +22,7 @@ QUERIES = {
               "WorkingSetSize | summarize count(), sum(WorkingSetSize) by Name | order by count_ desc | take 10"),
     "join + render": ("ComputerSystem | project Device, Manufacturer, Model | join (OperatingSystem | project "
                       "Device, OSVersion=Caption) | summarize count() by Model | render barchart"),
-    "HUB15 (case, 11 branches)": open(__file__.replace("bench_parse.py", "hub15.kql")).read(),
+    "HUB15 (case, 11 branches)": (Path(__file__).parent / "hub15.kql").read_text(encoding="utf-8"),
 }
 
 

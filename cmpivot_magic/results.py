@@ -29,7 +29,7 @@ DEFAULT_DISPLAY_ROWS = 50
 
 def status_frame(targets: Iterable[Target], replies: dict[int, DeviceReply], pending_reason: str | None = None) -> pd.DataFrame:
     """One row per target: the final reply's status, or Pending."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for t in targets:
         r = replies.get(t.resource_id)
         if r is None:
@@ -60,7 +60,7 @@ def summarize_status(status: pd.DataFrame) -> str:
     extra = []
     if counts.get("Truncated", 0):
         n = int(counts["Truncated"])
-        extra.append(f"{n} client{'s' if n != 1 else ''} truncated at 128 KB")
+        extra.append(f"{n} client{'s' if n != 1 else ''} truncated (result over the per-device size limit)")
     if counts.get("Pending", 0):
         n = int(counts["Pending"])
         extra.append(f"{n} client{'s' if n != 1 else ''} still pending")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
@@ -29,7 +29,7 @@ MAX_RESULT_BYTES = 128_000
 """A ConfigMgr client returns at most this much result data per query (``maxResultSize``)."""
 
 
-class DeviceStatus(str, Enum):
+class DeviceStatus(StrEnum):
     COMPLETED = "Completed"
     FAILED = "Failed"
     OFFLINE = "Offline"

@@ -25,7 +25,15 @@ from ..engine import evaluate as ev
 from ..engine import plan as p
 from ..engine.ir import Col, Context
 from ..errors import CMPivotError
-from .base import MAX_RESULT_BYTES, DeviceReply, DeviceRequest, DeviceStatus, EntityUnavailable, Target, TableSource
+from .base import (
+    MAX_RESULT_BYTES,
+    DeviceReply,
+    DeviceRequest,
+    DeviceStatus,
+    EntityUnavailable,
+    TableSource,
+    Target,
+)
 
 
 class Devices(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import polars as pl
@@ -46,7 +46,8 @@ class _Runner:
 
     def run(self, s: p.PlanStep, lf: pl.LazyFrame | None) -> pl.LazyFrame:
         method = getattr(self, "_" + type(s.step).__name__.lower())
-        return method(s.step, s.schema, lf)  # type: ignore[no-any-return]
+        result: pl.LazyFrame = method(s.step, s.schema, lf)
+        return result
 
     def expr(self, e: Bound) -> pl.Expr:
         return compile_expr(e, self.ctx)
@@ -55,7 +56,7 @@ class _Runner:
     def _scan(self, step: p.Scan, schema: p.Schema, lf: pl.LazyFrame | None) -> pl.LazyFrame:
         # one entity may be read with different arguments (Registry('A') join Registry('B')):
         # backends key those tables by (entity, args); tables given to evaluate() by name
-        frame = self.tables.get((step.table, step.args)) if step.args else None  # type: ignore[call-overload]
+        frame = self.tables.get((step.table, step.args)) if step.args else None
         if frame is None:
             frame = self.tables.get(step.table)
         if frame is None:
@@ -141,7 +142,7 @@ class _Runner:
             return right.join(
                 left_keys, on=[b for _, b in step.on], how="semi" if step.kind == "rightsemi" else "anti"
             )
-        how = {
+        how: Literal["inner", "left", "right", "full"] = {  # type: ignore[assignment]
             "inner": "inner",
             "innerunique": "inner",
             "leftouter": "left",

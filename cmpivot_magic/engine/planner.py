@@ -106,7 +106,7 @@ class Planner:
         for s in steps:
             if s.operator < 0:
                 continue
-            if not self._device_local(s, steps):
+            if not self._device_local(s):
                 cut_op = s.operator
                 break
         count = sum(1 for s in steps if s.operator < cut_op)
@@ -115,9 +115,9 @@ class Planner:
         return count, ops
 
     @staticmethod
-    def _device_local(s: p.PlanStep, steps: list[p.PlanStep]) -> bool:
+    def _device_local(s: p.PlanStep) -> bool:
         step = s.step
-        if isinstance(step, _ROW_LOCAL) or isinstance(step, p.Join):
+        if isinstance(step, (*_ROW_LOCAL, p.Join)):
             return True
         if isinstance(step, p.Summarize | p.Distinct):
             return s.schema.device is not None  # grouped by Device: each group is one device's
@@ -269,11 +269,11 @@ class Planner:
             return [(p.CountRows(name), p.Schema(((name, ScalarType.LONG),)))]
         if isinstance(op, n.Distinct):
             if op.columns == ("*",):
-                cols = tuple(c for c, _ in schema.visible)
+                names = tuple(c for c, _ in schema.visible)
             else:
-                cols = tuple(self._column(c, schema, op) for c in op.columns)
-            device = schema.device if schema.device in cols else None
-            return [(p.Distinct(cols), p.Schema(tuple((c, schema.type_of(c)) for c in cols), device))]
+                names = tuple(self._column(c, schema, op) for c in op.columns)
+            device = schema.device if schema.device in names else None
+            return [(p.Distinct(names), p.Schema(tuple((c, schema.type_of(c)) for c in names), device))]
         if isinstance(op, n.Join):
             return [self._join(op, schema, scope)]
         if isinstance(op, n.OrderBy):
@@ -413,25 +413,25 @@ class Planner:
         post: list[tuple[str, Bound]] = []  # expressions over aggregates: 100 * count()
         needs_post = False
         for a in op.aggregates:
-            expr = a.expr
+            item = a.expr
             if (
-                isinstance(expr, n.Call)
-                and _is_aggregate(expr)
-                and expr.name.lower() in ("arg_max", "arg_min")
+                isinstance(item, n.Call)
+                and _is_aggregate(item)
+                and item.name.lower() in ("arg_max", "arg_min")
             ):
-                for name, agg in self._arg_extreme(expr, a.name, schema, scope, taken, keys):
+                for name, agg in self._arg_extreme(item, a.name, schema, scope, taken, keys):
                     taken[name] = agg
                     aggs.append((name, agg))
                     post.append((name, Col(name, agg.type)))
                 continue
-            if isinstance(expr, n.Call) and _is_aggregate(expr):
-                agg = self._aggregate(expr, schema, scope)
-                name = a.name or _fresh(self._aggregate_name(expr, agg), taken)
+            if isinstance(item, n.Call) and _is_aggregate(item):
+                agg = self._aggregate(item, schema, scope)
+                name = a.name or _fresh(self._aggregate_name(item, agg), taken)
                 taken[name] = agg
                 aggs.append((name, agg))
                 post.append((name, Col(name, agg.type)))
                 continue
-            if not _has_aggregate(expr):
+            if not _has_aggregate(item):
                 raise self.error(
                     "each summarize item must aggregate, e.g. count() or sum(x)",
                     a,
@@ -439,14 +439,14 @@ class Planner:
                 )
             needs_post = True
             temps: dict[n.Call, Col] = {}
-            for call in _aggregate_calls(expr):
+            for call in _aggregate_calls(item):
                 if call not in temps:
                     agg = self._aggregate(call, schema, scope)
                     tmp = f"__agg{len(aggs)}"
                     aggs.append((tmp, agg))
                     temps[call] = Col(tmp, agg.type)
-            value = self.bind(expr, schema, scope, aggregates=temps)
-            name = a.name or self._auto_name(expr, taken, value)
+            value = self.bind(item, schema, scope, aggregates=temps)
+            name = a.name or self._auto_name(item, taken, value)
             taken[name] = value
             post.append((name, value))
         device = next((name for name, e in keys if isinstance(e, Col) and e.name == schema.device), None)

@@ -9,7 +9,8 @@ No pandas, polars or lark here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal as TypingLiteral
+from typing import Any
+from typing import Literal as TypingLiteral
 
 
 @dataclass(frozen=True)

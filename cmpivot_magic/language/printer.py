@@ -8,6 +8,7 @@ parser makes; the tests check it for every query they use.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from . import literals as lit
@@ -99,11 +100,16 @@ def _sort_key(k: n.SortKey) -> str:
     return text
 
 
+_BARE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _render_value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):
-        return v if v.isidentifier() else lit.quote(v)
+        # a bare word reads back as the same string, except true/false, which read back as bools
+        bare = _BARE_WORD.fullmatch(v) and v.lower() not in ("true", "false")
+        return v if bare else lit.quote(v)
     return repr(v)
 
 

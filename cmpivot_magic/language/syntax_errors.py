@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from ..errors import QuerySyntaxError, locate
 
@@ -81,7 +81,8 @@ _EXPR_STARTS = frozenset({
     "TIMESPAN_LIT", "TRUE", "FALSE", "NULL", "DYNAMIC", "ADD_OP", "LPAR",
 })
 _EXPR_TAILS = frozenset({
-    "CMP_OP", "STRING_OP", "ADD_OP", "MUL_OP", "AND", "OR", "BETWEEN", "IN_OP", "MATCHES", "DOT", "LSQB", "LPAR",
+    "CMP_OP", "STRING_OP", "ADD_OP", "MUL_OP", "STAR", "AND", "OR", "BETWEEN", "IN_OP", "MATCHES", "DOT", "LSQB",
+    "LPAR",
 })
 # terminals the cmpivot dialect never wants: not offered in its messages
 _KQL_ONLY_TERMINALS = frozenset({
@@ -94,7 +95,7 @@ _WORDS = {
     "COMMA": "','", "VBAR": "'|'", "EQUAL": "'='", "LSQB": "'['", "RSQB": "']'", "COLON": "':'",
     "SEMICOLON": "';'", "DOT": "'.'", "LBRACE": "'{'", "RBRACE": "'}'", "$END": "the end of the query",
     "CMP_OP": "a comparison such as ==", "STRING_OP": "a string operator such as contains",
-    "ADD_OP": "'+' or '-'", "MUL_OP": "'*', '/' or '%'", "DOTDOT": "'..'", "STAR": "'*'",
+    "ADD_OP": "'+' or '-'", "MUL_OP": "'/' or '%'", "DOTDOT": "'..'", "STAR": "'*'",
     "DATETIME_LIT": "a datetime", "TIMESPAN_LIT": "a timespan", "IN_OP": "'in'", "BETWEEN": "'between'",
     "GRANNY_DIR": "'granny-asc'",
 }
@@ -153,16 +154,24 @@ _AFTER = {
     "PROJECT": "the columns to keep, as in project Device, Name",
     "SUMMARIZE": "an aggregation such as count(), or 'by' and the columns to group by",
     "DISTINCT": "the columns, as in distinct Device, Name (or *)",
+    "IN_OP": "a list in parentheses, as in in ('a', 'b')",
 }
 
 
 def _after(tokens: Sequence[Token]) -> str | None:
     """What the last keyword read wants next, in words (None when no phrase fits)."""
-    if not tokens:
-        return None
-    if tokens[-1].type == "EQUAL" and len(tokens) > 1 and tokens[-2].type == "KIND":
+    types = [t.type for t in tokens[-3:]]
+    if types[-2:] == ["KIND", "EQUAL"]:
         return f"a join kind such as {_or(('inner', 'leftouter', 'rightouter', 'fullouter'))}"
-    return _AFTER.get(tokens[-1].type)
+    if types == ["KIND", "EQUAL", "NAME"] and len(tokens) > 3 and tokens[-4].type == "JOIN":
+        return _AFTER["JOIN"]
+    return _AFTER.get(types[-1]) if types else None
+
+
+def _shown(tok: Token) -> str:
+    """A token as a message quotes it: strings already carry their quotes."""
+    text = str(tok)
+    return text if text[:1] in ("'", '"') else f"'{text}'"
 
 
 # Words that are keywords somewhere: when one was read as a column name just before a failure, the
@@ -273,14 +282,10 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
         return _table_operator(f)
 
     if prev is not None and prev.type == "NAME" and prev.lower() in _KEYWORD_WORDS:
+        # the keyword was taken as a column name; diagnose it where it stands
         again = _replay(parser, text[: prev.start_pos])
         if again is not None:
-            before, accepts = again
-            wanted = _after(before) or _or(describe(accepts, f.dialect))
-            return QuerySyntaxError(
-                f"unexpected '{prev}': expected {wanted}", text=text,
-                location=locate(text, prev.start_pos, prev.end_pos), expected=describe(accepts, f.dialect),
-            )
+            return _diagnose(_Failure(text, f.dialect, prev.start_pos or 0, prev, *again), parser)
 
     version = _version_at(text, f.pos)
     if version is not None:
@@ -313,9 +318,10 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
     if ttype == "COMMA" and "NAME" in f.accepts:
         return f.fail("expected an expression before ','")
     if unclosed is not None and "RPAR" in f.accepts and ttype != "RPAR":
-        return f.fail(f"expected ')' to close the '(' at {_where(text, unclosed)}, not '{f.token}'")
+        wanted = "',' or ')'" if "COMMA" in f.accepts else "')'"
+        return f.fail(f"expected {wanted} to close the '(' at {_where(text, unclosed)}, not {_shown(f.token)}")
     if prev is not None and prev.type == "SEMICOLON":
-        return f.fail(f"unexpected '{f.token}' after ';': a query ends at its ';'",
+        return f.fail(f"unexpected {_shown(f.token)} after ';': a query ends at its ';'",
                       hint="run each query on its own")
 
     if ttype == "NAME" and word:
@@ -335,7 +341,10 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
                 f"expected '|' before '{word}': a query is one table followed by '| operator' steps",
                 hint="to run several queries, run them one at a time" if at_line_start else None,
             )
-    return f.fail(f"unexpected '{f.token}': expected {_after(f.tokens) or _or(f.expected())}")
+    if prev is not None and prev.type == "RENDER" and ttype in ("STRING", "VERBATIM_STRING"):
+        return f.fail(f"the chart type is a bare word: write render {str(f.token)[1:-1]}, without quotes")
+    hint = "not is a function: write not(condition)" if prev is not None and prev.lower() == "not" else None
+    return f.fail(f"unexpected {_shown(f.token)}: expected {_after(f.tokens) or _or(f.expected())}", hint=hint)
 
 
 def _where(text: str, offset: int) -> str:
@@ -369,6 +378,8 @@ def _unterminated_string(f: _Failure) -> QuerySyntaxError:
 
 def _bad_character(f: _Failure) -> QuerySyntaxError:
     word, ch = f.word, f.text[f.pos]
+    if f.text.startswith("&&", f.pos):
+        return f.fail("use 'and' instead of '&&'", end=f.pos + 2)
     if word and word.startswith("!"):
         ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
         hint = _did_you_mean(word, ops)
@@ -377,6 +388,8 @@ def _bad_character(f: _Failure) -> QuerySyntaxError:
     hint = None
     if ch.isalpha():
         hint = "names are ASCII letters, digits and _; write ['Name'] for any other name"
+    elif ch == "!":
+        hint = "to negate a comparison use its negated operator (!=, !contains, !like, ...)"
     return f.fail(f"unexpected character {_show_char(ch)}: expected {_or(f.expected())}", end=f.pos + 1,
                   hint=hint)
 
@@ -388,10 +401,12 @@ def _table_operator(f: _Failure) -> QuerySyntaxError:
         return f.fail("the query ends after '|': expected a table operator", end=f.pos, hint=listing)
     word = f.word
     if f.token is not None and f.token.type == "VBAR":
+        if f.prev is not None and f.prev.end_pos == f.pos and f.prev.type == "VBAR":
+            return f.fail("use 'or' instead of '||'", start=f.pos - 1, end=f.pos + 1)
         return f.fail("expected a table operator between two '|'", hint=listing)
     if not word:
-        shown = f.token if f.token is not None else f.text[f.pos]
-        return f.fail(f"expected a table operator after '|', not '{shown}'", hint=listing)
+        shown = _shown(f.token) if f.token is not None else _show_char(f.text[f.pos])
+        return f.fail(f"expected a table operator after '|', not {shown}", hint=listing)
     if word.lower() in _UNSUPPORTED_OPERATORS:
         return f.fail(f"the '{word}' operator is not supported", hint=listing)
     hint = _did_you_mean(word, operators)
@@ -419,10 +434,11 @@ def _number_problem(f: _Failure, prev: Token) -> QuerySyntaxError | None:
     if f.token is None or f.token.type != "NAME" or not word:
         return None
     if prev.end_pos == f.pos:
+        unit_like = word.isalpha()
         return f.fail(f"'{prev}{word}' is not a number or a timespan",
                       start=start, end=f.pos + len(word),
                       hint="a timespan is a number and a unit: d, h, m, s, ms, microsecond or tick (7d, 90m;"
-                           " there is no week or month unit)")
+                           " there is no week or month unit)" if unit_like else None)
     if word.lower() in _TIMESPAN_UNITS:
         return f.fail(f"write the timespan without a space: '{prev}{word}'", start=start, end=f.pos + len(word))
     return None

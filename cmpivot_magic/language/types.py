@@ -7,10 +7,10 @@ polars dtypes; nothing here knows about polars.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class ScalarType(str, Enum):
+class ScalarType(StrEnum):
     BOOL = "bool"
     INT = "int"
     LONG = "long"

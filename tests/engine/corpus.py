@@ -131,7 +131,8 @@ def parse_timespan(text: str) -> dt.timedelta:
 def parse_datetime(text: str) -> pd.Timestamp:
     """Any published datetime spelling as a UTC instant (a spelling without a zone is UTC)."""
     stamp = pd.Timestamp(text.replace(" UTC", ""))
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.as_unit("ns")
 
 
 @dataclass(frozen=True)
@@ -155,12 +156,13 @@ def expected_cell(text: str, kind: str, *, sets: bool = False) -> Any:
         if kind == "datetime":
             return parse_datetime(text).value
         if kind == "timespan":
-            return pd.Timedelta(parse_timespan(text)).value
+            return pd.Timedelta(parse_timespan(text)).as_unit("ns").value
         if kind in ("int", "long"):
             number = float(text)
             return int(number) if number.is_integer() else number
         if kind in ("real", "decimal"):
-            return float(text.replace("∞", "inf"))
+            number = float(text.replace("∞", "inf"))
+            return None if math.isnan(number) else number  # pandas cannot tell a null real from NaN
         if kind == "bool":
             return {"true": True, "false": False, "1": True, "0": False}[text.lower()]
         if kind == "dynamic":
@@ -177,9 +179,10 @@ def actual_cell(value: Any, kind: str, *, sets: bool = False) -> Any:
     if _is_null(value):
         return None
     if kind == "datetime":
-        return pd.Timestamp(value).tz_convert("UTC").value if pd.Timestamp(value).tzinfo else value
+        stamp = pd.Timestamp(value)
+        return (stamp.tz_convert("UTC") if stamp.tzinfo else stamp.tz_localize("UTC")).as_unit("ns").value
     if kind == "timespan":
-        return pd.Timedelta(value).value
+        return pd.Timedelta(value).as_unit("ns").value
     if kind in ("int", "long"):
         return int(value)
     if kind in ("real", "decimal"):
@@ -192,9 +195,8 @@ def actual_cell(value: Any, kind: str, *, sets: bool = False) -> Any:
 
 
 def _is_null(value: Any) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value) and False  # NaN is a real value, not null
+    # pandas spells a missing cell None, NA, NaT or NaN (float and pandas-3 string columns)
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def _parse_json(text: str) -> Any:

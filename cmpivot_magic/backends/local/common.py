@@ -158,7 +158,7 @@ def read_line(path: str) -> str | None:
     return value or None
 
 
-def run(command: Sequence[str], timeout: float = 10.0) -> str | None:
+def run(command: Sequence[str], timeout: float = 10.0, env: dict[str, str] | None = None) -> str | None:
     """A command's standard output, or None when the program is missing, fails or hangs."""
     try:
         completed = subprocess.run(
@@ -167,7 +167,7 @@ def run(command: Sequence[str], timeout: float = 10.0) -> str | None:
             text=True,
             errors="replace",
             timeout=timeout,
-            env={**os.environ, "LC_ALL": "C", "SYSTEMD_COLORS": "0"},
+            env=_command_env(env),
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
@@ -175,6 +175,44 @@ def run(command: Sequence[str], timeout: float = 10.0) -> str | None:
     if completed.returncode != 0:
         return None
     return completed.stdout
+
+
+def run_together(commands: Sequence[Sequence[str]], timeout: float = 10.0) -> list[str | None]:
+    """Several commands run at once (``run``'s contract for each): their latencies overlap."""
+    started: list[subprocess.Popen[str] | None] = []
+    for command in commands:
+        try:
+            started.append(
+                subprocess.Popen(
+                    list(command),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                    errors="replace",
+                    env=_command_env(None),
+                )
+            )
+        except OSError:
+            started.append(None)
+    outputs: list[str | None] = []
+    for proc in started:
+        if proc is None:
+            outputs.append(None)
+            continue
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            outputs.append(None)
+            continue
+        outputs.append(out if proc.returncode == 0 else None)
+    return outputs
+
+
+def _command_env(extra: dict[str, str] | None) -> dict[str, str]:
+    # C locale: tools print the English words and dates the parsers expect
+    return {**os.environ, "LC_ALL": "C", "SYSTEMD_COLORS": "0", "SYSTEMD_PAGER": "", **(extra or {})}
 
 
 def mebibytes(value: int | None) -> int | None:

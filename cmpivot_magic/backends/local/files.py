@@ -28,6 +28,7 @@ import hashlib
 import os
 import re
 import stat
+
 from cmpivot_magic.backends.base import EntityUnavailable
 from cmpivot_magic.backends.local.common import Request, Row, from_timestamp
 

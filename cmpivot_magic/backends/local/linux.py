@@ -22,7 +22,6 @@ import datetime as dt
 import functools
 import grp
 import ipaddress
-import locale
 import os
 import platform
 import pwd
@@ -141,35 +140,6 @@ def os_release() -> dict[str, str]:
     return values
 
 
-def os_architecture() -> str:
-    machine = platform.machine().lower()
-    wide = machine in {"x86_64", "amd64", "aarch64", "arm64", "ppc64", "ppc64le", "s390x", "riscv64",
-                       "loongarch64", "mips64", "sparc64"}  # fmt: skip
-    return "64-bit" if wide or sys.maxsize > 2**32 else "32-bit"
-
-
-@functools.cache
-def _lcid_by_locale() -> dict[str, int]:
-    table: dict[str, int] = {}
-    for lcid, name in locale.windows_locale.items():
-        table[name] = min(lcid, table.get(name, lcid))
-    return table
-
-
-def windows_lcid() -> int | None:
-    """The Windows language id (LCID) of the system locale: ``en_US.UTF-8`` -> 1033."""
-    name = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
-    if not name:
-        for path in ("/etc/default/locale", "/etc/locale.conf"):
-            match = re.search(r"^LANG=\"?([^\"\n]+)", read_text(path) or "", re.MULTILINE)
-            if match:
-                name = match.group(1)
-                break
-    if not name:
-        return None
-    return _lcid_by_locale().get(name.split(".")[0].split("@")[0])
-
-
 def _install_date() -> float | None:
     for path in ("/var/log/installer", "/root/anaconda-ks.cfg", "/var/log/anaconda", "/lost+found"):
         try:
@@ -182,7 +152,7 @@ def _install_date() -> float | None:
 def operating_system(req: Request) -> list[Row]:
     release = os_release()
     kernel = platform.release()
-    lcid = windows_lcid() if req.wants("OSLanguage", "Locale") else None
+    lcid = portable.windows_lcid() if req.wants("OSLanguage", "Locale") else None
     caption = release.get("PRETTY_NAME") or release.get("NAME") or f"Linux {kernel}"
     memory = psutil.virtual_memory() if req.wants("TotalVisibleMemorySize", "FreePhysicalMemory") else None
     return [
@@ -191,7 +161,7 @@ def operating_system(req: Request) -> list[Row]:
             "Name": caption,
             "Version": release.get("VERSION_ID") or kernel,
             "BuildNumber": kernel,
-            "OSArchitecture": os_architecture(),
+            "OSArchitecture": portable.os_architecture(),
             "Manufacturer": release.get("VENDOR_NAME") or None,
             "InstallDate": from_timestamp(_install_date()) if req.wants("InstallDate") else None,
             "LastBootUpTime": from_timestamp(psutil.boot_time()),
@@ -296,12 +266,12 @@ def processor(req: Request) -> list[Row]:
                 "Name": first.get("model name") or first.get("Model") or platform.processor() or machine,
                 "Manufacturer": first.get("vendor_id") or _ARM_IMPLEMENTERS.get(first.get("CPU implementer", "")),
                 "Architecture": architecture,
-                "AddressWidth": 64 if os_architecture() == "64-bit" else 32,
+                "AddressWidth": 64 if portable.os_architecture() == "64-bit" else 32,
                 "MaxClockSpeed": max_mhz or current,
                 "CurrentClockSpeed": current,
                 "NumberOfCores": cores,
                 "NumberOfLogicalProcessors": threads,
-                "Is64Bit": os_architecture() == "64-bit",
+                "Is64Bit": portable.os_architecture() == "64-bit",
                 "IsHyperthreadCapable": "ht" in flags if flags else None,
                 "IsHyperthreadEnabled": None if not (cores and threads) else threads > cores,
                 "IsVitualizationCapable": bool(flags & {"vmx", "svm"}) if flags else None,

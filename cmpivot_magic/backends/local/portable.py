@@ -13,10 +13,15 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
+import locale
 import os
+import platform
+import re
 import socket
 import stat
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -35,6 +40,38 @@ from cmpivot_magic.backends.local.common import (
     read_text,
     within,
 )
+
+# -- platform facts -------------------------------------------------------------------------------
+
+
+def os_architecture() -> str:
+    machine = platform.machine().lower()
+    wide = machine in {"x86_64", "amd64", "aarch64", "arm64", "ppc64", "ppc64le", "s390x", "riscv64",
+                       "loongarch64", "mips64", "sparc64"}  # fmt: skip
+    return "64-bit" if wide or sys.maxsize > 2**32 else "32-bit"
+
+
+@functools.cache
+def _lcid_by_locale() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for lcid, name in locale.windows_locale.items():
+        table[name] = min(lcid, table.get(name, lcid))
+    return table
+
+
+def windows_lcid() -> int | None:
+    """The Windows language id (LCID) of the system locale: ``en_US.UTF-8`` -> 1033."""
+    name = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+    if not name:
+        for path in ("/etc/default/locale", "/etc/locale.conf"):
+            match = re.search(r"^LANG=\"?([^\"\n]+)", read_text(path) or "", re.MULTILINE)
+            if match:
+                name = match.group(1)
+                break
+    if not name:
+        return None
+    return _lcid_by_locale().get(name.split(".")[0].split("@")[0])
+
 
 # -- Process ---------------------------------------------------------------------------------------
 

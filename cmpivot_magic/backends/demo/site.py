@@ -1,0 +1,7 @@
+"""Placeholder while the demo site is being written."""
+
+from __future__ import annotations
+
+
+class DemoSite:
+    pass
