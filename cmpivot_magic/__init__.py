@@ -21,6 +21,13 @@ from .session import Operation, Session, connect
 
 __version__ = "0.1.0"
 
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext cmpivot_magic``: register ``%%cmpivot`` and ``%cmpivot``."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
 __all__ = [
     "AuthenticationError",
     "BackendError",

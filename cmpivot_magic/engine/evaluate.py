@@ -236,9 +236,13 @@ def _reads_columns(e: Bound) -> bool:
 
 
 def _expand_value(text: Any, kind: str) -> list[Any]:
-    """A dynamic cell's elements for mv-expand, each as JSON text."""
+    """A dynamic cell's elements for mv-expand, each as JSON text.
+
+    Kusto (mv-expand, "Returns"): a null value still makes one record, holding null; an empty
+    array or bag makes none.
+    """
     if text is None:
-        return []
+        return [None]
     value = json.loads(text)
     if isinstance(value, list):
         return [json.dumps(v, separators=(",", ":")) for v in value]

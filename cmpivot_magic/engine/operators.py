@@ -3,8 +3,11 @@
 Operators are registry entries named by their symbol or keyword and called like functions
 (``Apply("==", (left, right), BOOL)``). Each entry pairs a typer, which the planner runs to reject
 ill-typed queries with a readable message, with an implementation that builds one vectorised
-polars expression. Operators outside CMPivot's documented list are registered for the kql
-dialect only.
+polars expression. Besides CMPivot's documented list, the cmpivot dialect accepts the KQL operators
+the front-end issue names as part of the language — ``=~ !~ has in !in in~ !in~ between matches
+regex`` — because the client evaluates queries with Kusto's own engine (§3.3) and ``{list}``
+interpolation needs ``in``; the ``_cs`` forms, ``hasprefix``/``hassuffix`` and dynamic access stay
+kql-only.
 
 Null rule for every predicate here: a null operand yields null, never true or false, so ``where``
 drops the row — for ``!=``, ``!contains`` and the other negations too (§4.2, §9.15 of the language
@@ -229,8 +232,8 @@ for _op, _cmp, _dialects in (
     ("<=", pl.Expr.le, BOTH),
     (">", pl.Expr.gt, BOTH),
     (">=", pl.Expr.ge, BOTH),
-    ("=~", pl.Expr.eq, KQL_ONLY),
-    ("!~", pl.Expr.ne, KQL_ONLY),
+    ("=~", pl.Expr.eq, BOTH),
+    ("!~", pl.Expr.ne, BOTH),
 ):
     _register_comparison(_op, _cmp, _dialects)
 
@@ -341,7 +344,7 @@ def _register_string_op(name: str, kind: str, cs: bool, dialects: frozenset[str]
 
 for _kind in _AROUND:
     _register_string_op(
-        _kind, _kind, False, BOTH if _kind in ("contains", "startswith", "endswith") else KQL_ONLY
+        _kind, _kind, False, BOTH if _kind in ("contains", "startswith", "endswith", "has") else KQL_ONLY
     )
     _register_string_op(_kind + "_cs", _kind, True, KQL_ONLY)
 
@@ -391,7 +394,7 @@ def _regex_typer(types: Types, consts: Consts) -> ScalarType:
     return T.BOOL
 
 
-@register("matches regex", 2, 2, _regex_typer, dialects=KQL_ONLY, doc="case-sensitive regex search")
+@register("matches regex", 2, 2, _regex_typer, dialects=BOTH, doc="case-sensitive regex search")
 def _matches_regex(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     left, right = _text(args[0]), args[1]
     if right.is_const:
@@ -469,16 +472,16 @@ def _membership(args: Sequence[Arg], ci: bool) -> pl.Expr:
     return result if len(tests) == 1 else pl.when(x.is_null()).then(None).otherwise(result)
 
 
-register("in", 2, None, _in_typer("in"), dialects=KQL_ONLY, doc="membership, by the rule of ==")(
+register("in", 2, None, _in_typer("in"), dialects=BOTH, doc="membership, by the rule of ==")(
     lambda args, ctx: _membership(args, ctx.case_insensitive)
 )
-register("!in", 2, None, _in_typer("!in"), dialects=KQL_ONLY, doc="negated membership")(
+register("!in", 2, None, _in_typer("!in"), dialects=BOTH, doc="negated membership")(
     lambda args, ctx: ~_membership(args, ctx.case_insensitive)
 )
-register("in~", 2, None, _in_typer("in~"), dialects=KQL_ONLY, doc="case-insensitive membership")(
+register("in~", 2, None, _in_typer("in~"), dialects=BOTH, doc="case-insensitive membership")(
     lambda args, ctx: _membership(args, True)
 )
-register("!in~", 2, None, _in_typer("!in~"), dialects=KQL_ONLY, doc="negated case-insensitive membership")(
+register("!in~", 2, None, _in_typer("!in~"), dialects=BOTH, doc="negated case-insensitive membership")(
     lambda args, ctx: ~_membership(args, True)
 )
 
@@ -510,10 +513,10 @@ def _between(args: Sequence[Arg]) -> pl.Expr:
     return (value >= lo) & (value <= hi)
 
 
-register("between", 3, 3, _between_typer("between"), dialects=KQL_ONLY, doc="inclusive range test")(
+register("between", 3, 3, _between_typer("between"), dialects=BOTH, doc="inclusive range test")(
     lambda args, ctx: _between(args)
 )
-register("!between", 3, 3, _between_typer("!between"), dialects=KQL_ONLY, doc="negated range test")(
+register("!between", 3, 3, _between_typer("!between"), dialects=BOTH, doc="negated range test")(
     lambda args, ctx: ~_between(args)
 )
 

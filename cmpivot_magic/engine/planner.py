@@ -310,14 +310,18 @@ class Planner:
     ) -> tuple[p.Step, p.Schema]:
         if keep_all:
             out: dict[str, Bound] = {c: Col(c, t) for c, t in schema.columns}
-            current = schema
+            added: dict[str, Bound] = {}  # columns this extend adds, as opposed to replaces
             for a in items:
-                # each extend item sees the columns the earlier ones made (Kusto evaluates in order)
-                expr = self.bind(a.expr, current, scope)
+                # An item sees the input row plus the columns earlier items added. A name of an
+                # input column means its input value even after an earlier item replaced it:
+                # `extend x = x + 1, y = x` gives y the old x (Kusto tutorial, extend).
+                current = p.Schema(schema.columns + tuple((k, v.type) for k, v in added.items()), schema.device)
+                expr = _inline(self.bind(a.expr, current, scope), added)
                 name = a.name or self._auto_name(a.expr, out, None)
-                existing = schema.resolve(name) if a.name is None else name
-                out[existing or name] = _inline(expr, out)
-                current = p.Schema(tuple((k, v.type) for k, v in out.items()), schema.device)
+                key = (schema.resolve(name) if a.name is None else None) or name
+                out[key] = expr
+                if key not in schema:
+                    added[key] = expr
             cols = list(out.items())
             device = schema.device
         else:
@@ -647,6 +651,10 @@ class Planner:
             return _const(e)
         if isinstance(e, n.Name):
             c = schema.resolve(e.name)
+            if c != e.name and e.name in scope.scalars:
+                # an exact let-bound name wins over a column that only matches ignoring case:
+                # `let region = 'West'; T | where Region == region` (Kusto names are case-sensitive)
+                return scope.scalars[e.name]
             if c is not None and c != p.HIDDEN_DEVICE:
                 return Col(c, schema.type_of(c))
             if e.name in scope.scalars:
@@ -797,7 +805,8 @@ def _schema_of(cols: list[tuple[str, Bound]] | tuple[tuple[str, Bound], ...], de
 
 
 def _inline(expr: Bound, out: Mapping[str, Bound]) -> Bound:
-    """Substitute earlier extend items into a later one, so one Select computes them all."""
+    """Substitute the columns earlier extend items added into a later item, so one Select
+    computes them all."""
     if isinstance(expr, Col):
         return out.get(expr.name, expr)
     if isinstance(expr, Apply):

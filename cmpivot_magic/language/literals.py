@@ -199,11 +199,33 @@ def quote(value: str) -> str:
     return f"'{escaped}'"
 
 
+_RAW_FORMS = (
+    ("'", re.compile(r"(?:\\.|[^'\\\n])*")),
+    ('"', re.compile(r'(?:\\.|[^"\\\n])*')),
+    ("@'", re.compile(r"[^'\n]*")),
+    ('@"', re.compile(r'[^"\n]*')),
+)
+
+
 def quote_raw(raw: str) -> str:
-    """Quote an entity argument's raw body so that it reads back as the same raw body."""
-    if re.search(r"(?<!\\)'", raw) and not re.search(r'(?<!\\)"', raw):
-        return f'"{raw}"'
-    return f"'{raw}'"
+    """Quote an entity argument's raw body so that it reads back as the same raw body.
+
+    The raw body is the text between the quotes, escapes untouched. It may come from several
+    adjacent literals (``'a' @'b\\'``), so no single form need fit it: then it is written as
+    several adjacent literals, which the parser joins back into the same raw text."""
+    for opening, body in _RAW_FORMS:
+        if body.fullmatch(raw):
+            return f"{opening}{raw}{opening[-1]}"
+    # split where a verbatim form stops fitting; each piece fits one of the verbatim forms
+    # (a raw body never holds a newline: no string token does)
+    pieces, rest = [], raw
+    while rest:
+        quote = "'" if "'" not in rest[:1] else '"'
+        end = rest.find(quote)
+        end = len(rest) if end == -1 else end
+        pieces.append(f"@{quote}{rest[:end]}{quote}")
+        rest = rest[end:]
+    return " ".join(pieces)
 
 
 def month_days(year: int, month: int) -> int:

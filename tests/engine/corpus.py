@@ -209,7 +209,7 @@ def _parse_json(text: str) -> Any:
 def _canonical_json(value: Any, *, sets: bool) -> Any:
     """Parsed JSON with hashable containers; arrays of a ``make_set`` as ``Unordered``."""
     if isinstance(value, dict):
-        return tuple(sorted((k, _canonical_json(v, sets=sets)) for k, v in value.items()))
+        return ("bag", tuple(sorted((k, _canonical_json(v, sets=sets)) for k, v in value.items())))
     if isinstance(value, list | tuple):
         items = tuple(_canonical_json(v, sets=sets) for v in value)
         return Unordered(items) if sets else ("list", items)

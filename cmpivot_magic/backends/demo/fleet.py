@@ -78,6 +78,8 @@ class Fleet:
     uefi: np.ndarray
     smb1: np.ndarray
     products: dict[str, np.ndarray] = field(default_factory=dict)   # key -> version index, -1 absent
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
+    """Derived per-device tables several entities share (drives, user profiles), built once."""
 
     def has(self, product: str) -> np.ndarray:
         return self.products[product] >= 0

@@ -1,7 +1,227 @@
-"""Placeholder while the demo site is being written."""
+"""``DemoSite``: a realistic, deterministic simulated ConfigMgr site — what ``demo://`` answers from.
+
+The site is a fleet of devices (``fleet.py``: workstations ``WKS-0001``…, servers ``SRV-SQL01``…)
+with collections, per-device answer latencies, devices that are offline or fail every query, and
+old devices on PowerShell 4.0. ``table(entity, args, resource_ids, now)`` returns any of the 152
+catalog entities for any set of devices: rows are generated for the whole site once per
+``(entity, args)`` (``generators.py``), cached with datetimes as ages, and ``now`` applied on the
+way out — so the same seed gives the same rows whatever subset is asked for and in whatever order.
+
+    site = DemoSite(devices=200, seed=7, offline=0.1, failure=0.02, ps4=0.03)
+    site.table(entity("Process"), (), site.devices["ResourceId"], now)
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from ...catalog import Entity, find_entity
+from ...language.types import ScalarType
+from . import windows_data as wd
+from .fleet import Fleet, build_fleet
+from .generators import Request, empty_rows, finish, generator_for
+from .gen_logs import event_log_error
+from .membership import build_collections
+
+_NOT_RECOGNISED = ("The term '{}' is not recognized as the name of a cmdlet, function, script file, or operable "
+                   "program. Check the spelling of the name, or if a path was included, verify that the path is "
+                   "correct and try again.")
+# What the client script runs for each PowerShell 5 entity (CMPivot.ps1).
+_PS5_COMMANDS = {"administrators": "Get-LocalGroupMember", "connection": "ConvertFrom-String",
+                 "ipconfig": "Get-NetIPConfiguration", "smbconfig": "Get-SmbServerConfiguration"}
+
 
 class DemoSite:
-    pass
+    """A simulated site of ``devices`` devices; fractions ``offline`` (never answer), ``failure``
+    (of online devices: fail every query with a client error) and ``ps4`` (PowerShell 4.0, so the
+    PowerShell 5 entities fail). ``now`` anchors ``devices.LastActiveTime`` (default: creation)."""
+
+    def __init__(self, devices: int = 200, seed: int = 7, offline: float = 0.1, failure: float = 0.02,
+                 ps4: float = 0.03, *, now: dt.datetime | None = None, cache_size: int = 48) -> None:
+        if devices < 1:
+            raise ValueError("a demo site needs at least one device")
+        for label, value in (("offline", offline), ("failure", failure), ("ps4", ps4)):
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{label} is a fraction between 0 and 1, not {value}")
+        self.seed, self.offline, self.failure, self.ps4 = seed, offline, failure, ps4
+        self.fleet: Fleet = build_fleet(devices, seed, offline, failure, ps4)
+        self.anchor = _utc(now or dt.datetime.now(dt.UTC))
+        self._names = pl.Series("Device", self.fleet.name.tolist(), dtype=pl.String)
+        self._cache: OrderedDict[tuple[Any, ...], pl.DataFrame] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return (f"DemoSite(devices={self.fleet.n}, seed={self.seed}, offline={self.offline}, "
+                f"failure={self.failure}, ps4={self.ps4})")
+
+    # ------------------------------------------------------------------------------- devices
+
+    @cached_property
+    def devices(self) -> pl.DataFrame:
+        """One row per device: Name, ResourceId, Domain, UserName, OS, hardware, client health."""
+        f = self.fleet
+        anchor_ns = int(self.anchor.timestamp()) * 1_000_000_000
+        return pl.DataFrame({
+            "Name": self._names,
+            "ResourceId": pl.Series(f.rid, dtype=pl.Int64),
+            "Domain": np.where(f.domain_joined, wd.NETBIOS_DOMAIN, "WORKGROUP").tolist(),
+            "UserName": f.user.tolist(),
+            "OSCaption": f.caption.tolist(),
+            "OSBuild": np.char.add(np.char.add(f.os_attr("build").astype(str), "."), f.ubr.astype(str)).tolist(),
+            "Model": f.model_name.tolist(),
+            "Manufacturer": f.manufacturer.tolist(),
+            "IsOnline": ~f.offline,
+            "PowerShellVersion": self.powershell_version(f.rid).tolist(),
+            "ClientVersion": f.client_version.tolist(),
+            "LastActiveTime": pl.Series(anchor_ns - f.last_active_age * 1_000_000_000).cast(pl.Datetime("ns", "UTC")),
+            "IsServer": f.is_server,
+        })
+
+    @cached_property
+    def _collections(self) -> tuple[pl.DataFrame, dict[str, np.ndarray]]:
+        return build_collections(self.fleet)
+
+    @property
+    def collections(self) -> pl.DataFrame:
+        """CollectionID, Name, MemberCount, Comment — the built-in ones and the site's own."""
+        return self._collections[0]
+
+    def members(self, collection_id: str) -> np.ndarray:
+        """Resource ids of a collection's members; ``KeyError`` for an unknown collection."""
+        found = self._collections[1].get(collection_id.upper())
+        if found is None:
+            raise KeyError(collection_id)
+        return self.fleet.rid[found]
+
+    def positions(self, resource_ids: Sequence[int] | np.ndarray | pl.Series) -> np.ndarray:
+        """Device positions of resource ids; ``KeyError`` for one the site doesn't have."""
+        ids = np.asarray(resource_ids, dtype=np.int64).ravel()
+        pos = np.searchsorted(self.fleet.rid, ids)
+        pos = np.minimum(pos, self.fleet.n - 1)
+        bad = self.fleet.rid[pos] != ids
+        if bad.any():
+            raise KeyError(int(ids[np.argmax(bad)]))
+        return pos
+
+    # ----------------------------------------------------------------------- device behaviour
+
+    def latency_seconds(self, resource_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Seconds each device takes to answer: mostly 1-5 s, a tail to a minute; fixed per device."""
+        return self.fleet.latency[self.positions(resource_ids)]
+
+    @property
+    def offline_mask(self) -> np.ndarray:
+        """Per device (site order): True for devices that never answer."""
+        return self.fleet.offline.copy()
+
+    def is_offline(self, resource_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        return self.fleet.offline[self.positions(resource_ids)]
+
+    def failure_message(self, resource_id: int) -> str | None:
+        """The client error with which this device fails every query, or None."""
+        message = self.fleet.failure[self.positions([resource_id])[0]]
+        return None if message is None else str(message)
+
+    def powershell_version(self, resource_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """'5.1', or '4.0' on the devices still on Windows 8.1 / Server 2012 R2."""
+        return np.where(self.fleet.ps4[self.positions(resource_ids)], "4.0", "5.1").astype(object)
+
+    def entity_error(self, entity: Entity, resource_id: int, args: tuple[Any, ...] = ()) -> str | None:
+        """The error this device gives for this entity, as the client reports it, or None: the
+        device's own failure; a PowerShell 5 cmdlet on PowerShell 4.0; Get-MpComputerStatus where
+        Defender is absent; an event log the device doesn't have."""
+        pos = self.positions([resource_id])[0]
+        own = self.fleet.failure[pos]
+        if own is not None:
+            return str(own)
+        name = entity.name.lower()
+        if entity.requires_powershell5 and self.fleet.ps4[pos]:
+            return _NOT_RECOGNISED.format(_PS5_COMMANDS.get(name, "Get-LocalGroupMember"))
+        if name == "epstatus" and self.fleet.ps4[pos] and self.fleet.is_server[pos]:
+            return _NOT_RECOGNISED.format("Get-MpComputerStatus")
+        if name == "eventlog":
+            log = str(normalise_args(entity, args)[0]) if args else ""
+            return event_log_error(self.fleet, pos, log)
+        return None
+
+    # ---------------------------------------------------------------------------------- tables
+
+    def table(self, entity: Entity, args: tuple[Any, ...], resource_ids: Sequence[int] | np.ndarray,
+              now: dt.datetime, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """Rows of ``entity(args)`` for those devices: ``Device`` first, then the catalog's columns
+        in order with the catalog's types (datetimes UTC, to the second)."""
+        now = _utc(now)
+        normalised = normalise_args(entity, args)
+        positions: np.ndarray | None = self.positions(resource_ids)
+        assert positions is not None
+        if positions.size == self.fleet.n and np.unique(positions).size == self.fleet.n:
+            positions = None
+        rows = self.rows(entity, normalised, now)
+        return finish(rows, entity, self._names, now, positions, columns)
+
+    def rows(self, entity: Entity, args: tuple[Any, ...], now: dt.datetime) -> pl.DataFrame:
+        """The whole site's rows of ``entity(args)`` with datetimes as ages (cached)."""
+        registered = generator_for(entity)
+        key: tuple[Any, ...] = (entity.name.lower(), args)
+        if registered.uses_now:
+            key = (*key, int(_utc(now).timestamp()))
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+            request = Request(entity, args, self.fleet, _utc(now), self._rows_of(now))
+            rows = registered.build(request)
+            if rows.height == 0:
+                rows = empty_rows(entity)
+            self._cache[key] = rows
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            return rows
+
+    def _rows_of(self, now: dt.datetime) -> Callable[[str, tuple[Any, ...]], pl.DataFrame]:
+        def rows_of(name: str, args: tuple[Any, ...]) -> pl.DataFrame:
+            found = find_entity(name)
+            assert found is not None, name
+            return self.rows(found, normalise_args(found, args), now)
+
+        return rows_of
+
+
+def normalise_args(entity: Entity, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Arguments with defaults filled in: strings as given, timespans as whole seconds."""
+    args = tuple(args)
+    if len(args) > len(entity.parameters):
+        raise ValueError(f"{entity.signature} takes at most {len(entity.parameters)} arguments")
+    out: list[Any] = []
+    for index, parameter in enumerate(entity.parameters):
+        value = args[index] if index < len(args) else parameter.default
+        if value is None and parameter.required:
+            raise ValueError(f"{entity.signature}: missing {parameter.name}")
+        if parameter.type == ScalarType.TIMESPAN:
+            if isinstance(value, dt.timedelta):
+                value = int(value.total_seconds())
+            elif isinstance(value, int | float | np.integer | np.floating):
+                value = int(value)
+            else:
+                raise ValueError(f"{entity.signature}: {parameter.name} must be a timespan, not {value!r}")
+            value = max(value, 0)
+        elif parameter.type == ScalarType.STRING:
+            value = str(value)
+        out.append(value)
+    return tuple(out)
+
+
+def _utc(when: dt.datetime) -> dt.datetime:
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC)

@@ -12,6 +12,7 @@ line, hashing files), since the query's column list is known before anything is 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -64,7 +65,9 @@ class Request:
     def text_arg(self, index: int) -> str:
         value = self.arg(index)
         if not isinstance(value, str) or not value:
-            raise EntityUnavailable(f"{self.entity.signature}: argument {index + 1} must be a non-empty string")
+            raise EntityUnavailable(
+                f"{self.entity.signature}: argument {index + 1} must be a non-empty string"
+            )
         return value
 
     def span(self, index: int) -> dt.timedelta:
@@ -243,10 +246,9 @@ def within(seconds: float, work: Callable[[], T], default: T) -> T:
     result: list[T] = []
 
     def target() -> None:
-        try:
+        # the caller wants the default for any failure, not a traceback
+        with contextlib.suppress(Exception):
             result.append(work())
-        except Exception:  # the caller wants the default for any failure, not a traceback
-            pass
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()

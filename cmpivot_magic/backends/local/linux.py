@@ -264,7 +264,8 @@ def processor(req: Request) -> list[Row]:
             {
                 "DeviceID": f"CPU{index}",
                 "Name": first.get("model name") or first.get("Model") or platform.processor() or machine,
-                "Manufacturer": first.get("vendor_id") or _ARM_IMPLEMENTERS.get(first.get("CPU implementer", "")),
+                "Manufacturer": first.get("vendor_id")
+                or _ARM_IMPLEMENTERS.get(first.get("CPU implementer", "")),
                 "Architecture": architecture,
                 "AddressWidth": 64 if portable.os_architecture() == "64-bit" else 32,
                 "MaxClockSpeed": max_mhz or current,

@@ -4,7 +4,7 @@
 |---|---|---|
 | Process | ``psutil.process_iter(attrs=...)`` with only the attributes the query's columns need | ``CommandLine`` = argv joined by spaces (null for kernel threads); ``Priority`` = nice; ``HandleCount`` = open file descriptors (null where unreadable); ``KernelModeTime``/``UserModeTime`` in 100 ns units like Win32_Process; ``PageFileUsage`` null; ``Description`` = ``Name`` as Windows does |
 | Disk, LogicalDisk | ``psutil.disk_partitions(all=True)`` + ``os.statvfs`` | one row per mounted disk or network file system (and ``/`` whatever it is); pseudo/RAM file systems and bind-mounted files are left out. ``DeviceID`` = ``Name`` = mount point; ``Description``/``DriveType`` as Win32_LogicalDisk (``Local Fixed Disk``/3, ``Removable Disk``/2, ``Network Connection``/4, ``CD-ROM Disc``/5); ``FreeSpace`` = space available to users (``df``'s Avail); Disk in bytes, LogicalDisk in MB |
-| IPConfig | ``psutil.net_if_addrs`` / ``net_if_stats`` + the platform's routes and resolver | one row per interface, loopback included; several addresses joined with ``; ``; ``Status`` ``Up``/``Down``; ``DNSServerList`` only on non-loopback interfaces (the resolver is machine-wide) |
+| IPConfig | ``psutil.net_if_addrs`` / ``net_if_stats`` + the platform's routes and resolver | one row per interface, loopback included; several addresses joined with ``; ``; ``Status`` ``Up``/``Down``; ``DNSServerList`` (the machine-wide resolver's servers) on interfaces with an address, loopback excepted |
 | Environment | ``os.environ`` of the kernel process (+ ``/etc/environment`` as system variables) | ``UserName`` = ``DEVICE\\user`` or ``<SYSTEM>`` like Win32_Environment |
 | User, SystemConsoleUser | ``psutil.users()`` (utmp sessions) | names as ``DEVICE\\user``; SystemConsoleUser summarises the current sessions only |
 | Connection | ``/proc/net/tcp{,6}`` on Linux, else ``psutil.net_connections`` | ESTABLISHED only; ``Server`` = remote host name when reverse DNS answers within a second, else the address |
@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
 import locale
@@ -70,7 +71,10 @@ def windows_lcid() -> int | None:
                 break
     if not name:
         return None
-    return _lcid_by_locale().get(name.split(".")[0].split("@")[0])
+    language = name.split(".")[0].split("@")[0]
+    if language in ("C", "POSIX"):
+        language = "en_US"  # the C locale's messages and formats are US English
+    return _lcid_by_locale().get(language)
 
 
 # -- Process ---------------------------------------------------------------------------------------
@@ -125,10 +129,8 @@ def process(req: Request) -> list[Row]:
             "UserModeTime": round(times.user * _TICKS_PER_SECOND) if times else None,
         }
         if session:
-            try:
+            with contextlib.suppress(OSError):  # the process ended meanwhile
                 row["SessionId"] = os.getsid(info["pid"])
-            except OSError:
-                pass
         rows.append(row)
     return rows
 
@@ -269,7 +271,7 @@ def ip_config(
                 "IPV6Address": joined(v6),
                 "IPV4DefaultGateway": joined(v4_gw),
                 "IPV6DefaultGateway": joined(v6_gw),
-                "DNSServerList": None if loopback else joined(dns_servers),
+                "DNSServerList": joined(dns_servers) if v4 + v6 and not loopback else None,
             }
         )
     return rows
