@@ -92,7 +92,7 @@ def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _write_rows(result.df, args.format, out)
     print(f"{result.summary} — operation {result.operation_id}, {len(result.df)} rows", file=err)
     if args.status:
-        print(result.status.to_string(index=False), file=err)
+        print(result.status.to_string(index=False, na_rep=""), file=err)
     return 0
 
 
@@ -105,7 +105,7 @@ def _write_rows(df: pd.DataFrame, fmt: str, out: TextIO) -> None:
     elif len(df.columns):
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 80):
-            print(df.to_string(index=False) if len(df) else "(no rows)", file=out)
+            print(df.to_string(index=False, na_rep="") if len(df) else "(no rows)", file=out)
     else:
         print("(no columns)", file=out)
 

@@ -31,7 +31,9 @@ ONPREM_TIMEOUT = 3600.0  # a CMPivot operation lives one hour on-prem …
 TENANT_ATTACH_TIMEOUT = 600.0  # … and ten minutes from the Intune admin center
 CONSOLE_ONLY_MESSAGE = "the Intune admin center does not support {what}; it runs only from the ConfigMgr console"
 
-_operation_ids = itertools.count(16_780_221)  # the doc example's client-operation id, then upward
+# ConfigMgr client-operation ids are 16,7xx,xxx-style numbers; start from the clock so ids stay
+# unique across processes (history and resume key results by them)
+_operation_ids = itertools.count(16_780_221 + int(time.time() * 10) % 100_000_000)
 
 
 def connect(url: str = "local://", *, profile: str = "onprem", **options: Any) -> Session:

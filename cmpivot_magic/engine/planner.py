@@ -315,7 +315,9 @@ class Planner:
                 # An item sees the input row plus the columns earlier items added. A name of an
                 # input column means its input value even after an earlier item replaced it:
                 # `extend x = x + 1, y = x` gives y the old x (Kusto tutorial, extend).
-                current = p.Schema(schema.columns + tuple((k, v.type) for k, v in added.items()), schema.device)
+                current = p.Schema(
+                    schema.columns + tuple((k, v.type) for k, v in added.items()), schema.device
+                )
                 expr = _inline(self.bind(a.expr, current, scope), added)
                 name = a.name or self._auto_name(a.expr, out, None)
                 key = (schema.resolve(name) if a.name is None else None) or name

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import re
 
 NS_PER = {
@@ -110,6 +111,11 @@ def _ns_from_parts(year: int, month: int, day: int, hh: int, mm: int, ss: int, f
     return ns + (int(frac.ljust(9, "0")) if frac else 0)
 
 
+# Kusto's datetime range, 0001-01-01 to 9999-12-31 23:59:59.9999999, in ns since the epoch
+_MIN_NS = (dt.date(1, 1, 1).toordinal() - _EPOCH_ORDINAL) * 86_400 * 10**9
+_MAX_NS = (dt.date(9999, 12, 31).toordinal() - _EPOCH_ORDINAL + 1) * 86_400 * 10**9 - 100
+
+
 def datetime_ns(text: str) -> int | None:
     """The argument of ``datetime(...)``: ``null``, ISO 8601 (``2015-12-31 23:59:59.9``, ``T``,
     ``Z``, an offset) or US ``MM-DD-YYYY`` → nanoseconds since the epoch, UTC."""
@@ -124,6 +130,8 @@ def datetime_ns(text: str) -> int | None:
             sign = -1 if tz[0] == "+" else 1
             digits = tz[1:].replace(":", "")
             ns += sign * (int(digits[:2]) * 60 + int(digits[2:])) * 60 * 10**9
+            if not _MIN_NS <= ns <= _MAX_NS:  # the offset moved it out of years 1..9999
+                raise LiteralError(f"'{inner}' is outside the datetime range 0001-01-01 to 9999-12-31 (UTC)")
         return ns
     m = _US_RE.fullmatch(inner)
     if m:
@@ -132,6 +140,17 @@ def datetime_ns(text: str) -> int | None:
     raise LiteralError(
         f"'{inner}' is not a datetime; write it in ISO 8601, e.g. datetime(2024-01-31 13:45:00)"
     )
+
+
+def json_text(value: object) -> str:
+    """JSON text for a ``dynamic`` value that reads back through KQL's string escapes.
+
+    ``json.dumps`` writes backspace and form feed as ``\\b`` and ``\\f``, which KQL strings do
+    not know (``\\b`` would stay a backslash and a b); spell them as ``\\u0008`` and ``\\u000c``."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if "\\" not in text:
+        return text
+    return re.sub(r"\\(.)", lambda m: {"b": "\\u0008", "f": "\\u000c"}.get(m.group(1), m.group(0)), text)
 
 
 def format_datetime(ns: int) -> str:

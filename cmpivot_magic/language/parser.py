@@ -8,7 +8,6 @@ exceptions become ``QuerySyntaxError`` here or in ``syntax_errors.py``, which wo
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable
@@ -91,7 +90,8 @@ class _Builder(Transformer[Token, Any]):
         if isinstance(expr, n.Name):
             return n.EntityRef(expr.name, (), span=expr.span)
         if isinstance(expr, n.Call):
-            return n.EntityRef(expr.name, expr.args, span=expr.span)
+            args = tuple(n.Literal(a.raw, "string", span=a.span) if isinstance(a, _StringLit) else a for a in expr.args)
+            return n.EntityRef(expr.name, args, span=expr.span)
         raise ParseFailure("a table is expected before '|'", expr.span or n.Span(0, 0))
 
     def pipeline(self, c: list[Any]) -> n.Pipeline:
@@ -300,7 +300,9 @@ class _Builder(Transformer[Token, Any]):
         return n.Name(c[0], span=self._name_span(c[0]))
 
     def call(self, c: list[Any]) -> n.Call:
-        return n.Call(c[0], tuple(map(_plain, c[1] or ())), span=_span_of(c))
+        # string arguments keep their raw text until _clean: `let t = Registry('...') | ...` turns
+        # this call into an entity reference, whose arguments are raw (see _as_entity)
+        return n.Call(c[0], tuple(c[1] or ()), span=_span_of(c))
 
     # ---- names keep their span in a side table: a str subclass would leak into the tree
     def name(self, c: list[Any]) -> str:
@@ -360,7 +362,7 @@ class _Builder(Transformer[Token, Any]):
 
     def dynamic_lit(self, c: list[Any]) -> n.Literal:
         value = c[1]
-        text = None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = None if value is None else lit.json_text(value)
         return n.Literal(text, "dynamic", span=_span_of(c))
 
     # ---- JSON inside dynamic(...): plain Python values
@@ -379,7 +381,12 @@ class _Builder(Transformer[Token, Any]):
 
     def json_number(self, c: list[Any]) -> int | float:
         text = str(c[0])
-        return float(text) if c[0].type == "REAL" else int(text)
+        if c[0].type != "REAL":
+            return int(text)
+        value = float(text)
+        if math.isinf(value):
+            raise ParseFailure(f"the number {text} is too large for a real", _tok_span(c[0]))
+        return value
 
     def json_signed(self, c: list[Any]) -> int | float:
         value = self.json_number(c[1:])

@@ -7,7 +7,6 @@ parser makes; the tests check it for every query they use.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -24,11 +23,33 @@ def _prec(op: str) -> int:
     return _PRECEDENCE.get(op, _CMP)
 
 
+# Names that read back as something else when written bare: literals (`true`), sources (`print`),
+# and words the grammar takes as keywords where a name may also stand (`join kind`, `summarize by`).
+_RESERVED = frozenset({
+    "true", "false", "null", "dynamic", "let", "datatable", "print", "range", "kind", "by", "bagexpansion",
+    "with_itemindex",
+})
+# Function names that, followed by '(', lex as a literal: datetime(...), timespan(...), time(...)
+_LITERAL_CALLS = frozenset({"datetime", "timespan", "time", "dynamic"})
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def format_name(name: str) -> str:
-    """A name as typed, or bracketed (``['some name']``) when it is not a plain identifier."""
-    if name.isidentifier() and name.isascii():
+    """A name as typed, or bracketed (``['some name']``) when it is not a plain identifier.
+
+    A bracketed name is taken verbatim between its quotes (no escapes), so the quote is whichever
+    the name does not contain."""
+    if _IDENTIFIER.fullmatch(name) and name.lower() not in _RESERVED:
         return name
-    return f"[{lit.quote(name)}]"
+    return f"['{name}']" if "'" not in name else f'["{name}"]'
+
+
+def _pattern(p: str) -> str:
+    """A project-away/-reorder pattern: the name between its optional ``*`` wildcards."""
+    if p == "*":
+        return p
+    core = p.strip("*")
+    return p[: len(p) - len(p.lstrip("*"))] + format_name(core) + p[len(p.rstrip("*")) :]
 
 
 def format_literal(node: n.Literal) -> str:
@@ -65,7 +86,8 @@ def _expr(e: n.Expr) -> tuple[str, int]:
     if isinstance(e, n.Star):
         return "*", 9
     if isinstance(e, n.Call):
-        return f"{format_name(e.name)}({', '.join(format_expr(a) for a in e.args)})", 9
+        name = f"['{e.name}']" if e.name.lower() in _LITERAL_CALLS else format_name(e.name)
+        return f"{name}({', '.join(format_expr(a) for a in e.args)})", 9
     if isinstance(e, n.Binary):
         p = _prec(e.op)
         # left-associative: the right operand needs parentheses at equal precedence
@@ -81,7 +103,10 @@ def _expr(e: n.Expr) -> tuple[str, int]:
         op = "!between" if e.negated else "between"
         return f"{format_expr(e.left, _CMP + 1)} {op} ({format_expr(e.low, 4)} .. {format_expr(e.high, 4)})", _CMP
     if isinstance(e, n.Member):
-        return f"{format_expr(e.target, _POSTFIX)}.{format_name(e.name)}", _POSTFIX
+        target = format_expr(e.target, _POSTFIX)
+        if isinstance(e.target, n.Literal) and e.target.type == "long":
+            target = f"({target})"  # `1.x` would lex as the real `1.` then `x`
+        return f"{target}.{format_name(e.name)}", _POSTFIX
     if isinstance(e, n.Index):
         return f"{format_expr(e.target, _POSTFIX)}[{format_expr(e.index)}]", _POSTFIX
     raise TypeError(f"not an expression: {e!r}")
@@ -121,11 +146,11 @@ def format_operator(op: n.Operator) -> str:
     if isinstance(op, n.Extend):
         return "extend " + ", ".join(map(_assign, op.items))
     if isinstance(op, n.ProjectAway):
-        return "project-away " + ", ".join(op.patterns)
+        return "project-away " + ", ".join(map(_pattern, op.patterns))
     if isinstance(op, n.ProjectRename):
         return "project-rename " + ", ".join(f"{format_name(a)} = {format_name(b)}" for a, b in op.pairs)
     if isinstance(op, n.ProjectReorder):
-        return "project-reorder " + ", ".join(p + (f" {o}" if o else "") for p, o in op.items)
+        return "project-reorder " + ", ".join(_pattern(p) + (f" {o}" if o else "") for p, o in op.items)
     if isinstance(op, n.Summarize):
         text = "summarize"
         if op.aggregates:
@@ -216,4 +241,5 @@ def format_query(q: n.QueryText) -> str:
 
 
 def dynamic_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """The JSON text of a ``dynamic`` literal's value, as ``format_literal`` writes it."""
+    return lit.json_text(value)

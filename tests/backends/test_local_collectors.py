@@ -23,7 +23,7 @@ import polars as pl
 import pytest
 
 from cmpivot_magic.backends.base import EntityUnavailable
-from cmpivot_magic.backends.local import linux_logs, linux_systemd
+from cmpivot_magic.backends.local import linux_logs, linux_systemd, network, windows
 from cmpivot_magic.backends.local.collectors import LocalSource, supported_entities
 from cmpivot_magic.catalog import entity
 
@@ -265,7 +265,11 @@ def test_connection_sees_an_established_loopback_connection(source: LocalSource)
         finally:
             client.close()
             accepted.close()
-    assert servers & {"127.0.0.1", "localhost", socket.gethostbyaddr("127.0.0.1")[0]}
+    try:
+        loopback_name = socket.gethostbyaddr("127.0.0.1")[0]
+    except OSError:
+        loopback_name = "localhost"
+    assert servers & {"127.0.0.1", "localhost", loopback_name}
 
 
 # -- accounts and environment ----------------------------------------------------------------------
@@ -375,10 +379,10 @@ def test_file_content_numbers_lines_from_one(source: LocalSource, tmp_path: Path
 
 def _unreadable_file(tmp_path: Path) -> str:
     if os.geteuid() != 0:
-        path = tmp_path / "secret.txt"
-        path.write_text("secret")
-        path.chmod(0)
-        return str(path)
+        secret = tmp_path / "secret.txt"
+        secret.write_text("secret")
+        secret.chmod(0)
+        return str(secret)
     # root reads every ordinary file; write-only sysctl files refuse even root
     path = "/proc/sys/vm/compact_memory"
     try:
@@ -574,3 +578,29 @@ def test_auto_start_lists_xdg_autostart_entries_of_the_user(
     tool = frame.filter(pl.col("Product") == "Tool").row(0, named=True)
     assert (tool["FileName"], tool["StartupValue"]) == ("/opt/tool/bin/tool", "/opt/tool/bin/tool --tray")
     assert "Off" not in frame["Product"].to_list()
+
+
+# -- address and registry-path parsing -------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.byteorder != "little", reason="sample text from a little-endian machine")
+def test_proc_net_addresses_decode_like_the_kernel_prints_them() -> None:
+    assert network.proc_net_address("0100007F") == "127.0.0.1"
+    assert network.proc_net_address("00000000000000000000000001000000") == "::1"
+    assert network.proc_net_address("0000000000000000FFFF00000100007F") == "127.0.0.1"  # v4-mapped
+
+
+def test_registry_paths_and_values_read_as_the_client_script_writes_them() -> None:
+    """PowerShell provider paths in their spellings; binary as 01-0A-FF, multi-strings joined."""
+    expected = ("HKEY_LOCAL_MACHINE", ["SOFTWARE", "Microsoft", "*"])
+    for path in (
+        r"hklm:\SOFTWARE\Microsoft\*",
+        r"HKLM:SOFTWARE\Microsoft\*",
+        r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\*",
+    ):
+        assert windows.split_registry_path(path) == expected
+    with pytest.raises(EntityUnavailable, match="not a registry path"):
+        windows.split_registry_path(r"C:\Windows")
+    assert windows.registry_value_text(b"\x01\x0a\xff") == "01-0A-FF"
+    assert windows.registry_value_text(["a", "b"]) == "a, b"
+    assert windows.registry_value_text(1) == "1"

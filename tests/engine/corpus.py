@@ -24,6 +24,9 @@ from typing import Any
 
 import pandas as pd
 
+from cmpivot_magic.engine.ir import Col
+from cmpivot_magic.engine.plan import Limit, Plan, Select, Sort
+
 ENV_VAR = "CMPIVOT_KQL_CORPUS"
 # tests/engine/corpus.py → parents[2] is the repo root; CI checks out ../shared beside it
 DEFAULT_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "kql-corpus"
@@ -75,7 +78,9 @@ def load_skips(path: Path) -> dict[str, Skip]:
     skips: dict[str, Skip] = {}
     for category, entries in data.items():
         if category not in SKIP_CATEGORIES:
-            raise ValueError(f"{path.name}: unknown category [{category}]; use one of {sorted(SKIP_CATEGORIES)}")
+            raise ValueError(
+                f"{path.name}: unknown category [{category}]; use one of {sorted(SKIP_CATEGORIES)}"
+            )
         for item_id, reason in entries.items():
             if item_id in skips:
                 raise ValueError(f"{path.name}: {item_id} is listed twice")
@@ -103,6 +108,25 @@ def unordered_arrays(item: Mapping[str, Any]) -> bool:
     return bool(_SET_AGGREGATIONS & set(item["functions"]))
 
 
+def sort_columns(plan: Plan) -> tuple[str, ...] | None:
+    """The output columns a plan's final sort orders by, or None when the plan does not end in a
+    sort (possibly followed by take and column-dropping projects) on plain output columns."""
+    for planned in reversed(plan.steps):
+        step = planned.step
+        if isinstance(step, Limit):
+            continue
+        if isinstance(step, Select) and all(
+            isinstance(e, Col) and e.name == name for name, e in step.columns
+        ):
+            continue
+        if isinstance(step, Sort) and all(
+            isinstance(k.expr, Col) and k.expr.name in plan.schema for k in step.keys
+        ):
+            return tuple(k.expr.name for k in step.keys if isinstance(k.expr, Col))
+        return None
+    return None
+
+
 # ---------------------------------------------------------------------------------- cells
 
 
@@ -114,7 +138,9 @@ def strip_markdown(text: str) -> str:
     return text.replace("\\|", "|").replace("<br>", "\n")
 
 
-_TIMESPAN = re.compile(r"^(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:\.(?P<frac>\d{1,7}))?$")
+_TIMESPAN = re.compile(
+    r"^(?P<sign>-)?(?:(?P<days>\d+)\.)?(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?:\.(?P<frac>\d{1,7}))?$"
+)
 
 
 def parse_timespan(text: str) -> dt.timedelta:
@@ -123,8 +149,13 @@ def parse_timespan(text: str) -> dt.timedelta:
     if m is None:
         raise ValueError(f"not a timespan: {text!r}")
     ticks = int((m["frac"] or "").ljust(7, "0"))  # 100 ns units
-    value = dt.timedelta(days=int(m["days"] or 0), hours=int(m["h"]), minutes=int(m["m"]), seconds=int(m["s"]),
-                         microseconds=ticks // 10)
+    value = dt.timedelta(
+        days=int(m["days"] or 0),
+        hours=int(m["h"]),
+        minutes=int(m["m"]),
+        seconds=int(m["s"]),
+        microseconds=ticks // 10,
+    )
     return -value if m["sign"] else value
 
 
@@ -196,7 +227,9 @@ def actual_cell(value: Any, kind: str, *, sets: bool = False) -> Any:
 
 def _is_null(value: Any) -> bool:
     # pandas spells a missing cell None, NA, NaT or NaN (float and pandas-3 string columns)
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    return (
+        value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def _parse_json(text: str) -> Any:
@@ -219,9 +252,11 @@ def _canonical_json(value: Any, *, sets: bool) -> Any:
 
 
 def cells_equal(expected: Any, actual: Any) -> bool:
-    """Canonical cells equal; reals (also inside dynamic values) up to display rounding."""
+    """Canonical cells equal; a real (also inside a dynamic value) up to display rounding."""
     if isinstance(expected, bool) or isinstance(actual, bool):
         return type(expected) is type(actual) and expected == actual
+    if isinstance(expected, int) and isinstance(actual, int):
+        return expected == actual  # longs, and datetimes and timespans as ns: exact
     if isinstance(expected, int | float) and isinstance(actual, int | float):
         if isinstance(expected, float) and math.isnan(expected):
             return isinstance(actual, float) and math.isnan(actual)
@@ -257,12 +292,24 @@ class Comparison:
     message: str = ""
 
 
-def compare(item: Mapping[str, Any], frame: pd.DataFrame, types: Mapping[str, str]) -> Comparison:
-    """The engine's result ``frame`` (column types ``types``) against the item's published table."""
+def compare(
+    item: Mapping[str, Any],
+    frame: pd.DataFrame,
+    types: Mapping[str, str],
+    sort_columns: Sequence[str] | None = None,
+) -> Comparison:
+    """The engine's result ``frame`` (column types ``types``) against the item's published table.
+
+    When order matters and ``sort_columns`` names the output columns the final sort orders by,
+    rows that tie on all of them may come in any order among themselves (Kusto's sort leaves
+    their order undefined); without it the order must match row for row.
+    """
     expected_columns = [strip_markdown(c) for c in item["expected_columns"]]
     actual_columns = [str(c) for c in frame.columns]
     if actual_columns != expected_columns:
-        return Comparison(False, f"columns differ\n  expected: {expected_columns}\n  actual:   {actual_columns}")
+        return Comparison(
+            False, f"columns differ\n  expected: {expected_columns}\n  actual:   {actual_columns}"
+        )
     sets = unordered_arrays(item)
     kinds = [types.get(c, "string") for c in actual_columns]
     expected = [
@@ -273,14 +320,39 @@ def compare(item: Mapping[str, Any], frame: pd.DataFrame, types: Mapping[str, st
         tuple(actual_cell(value, kind, sets=sets) for value, kind in zip(row, kinds, strict=True))
         for row in frame.itertuples(index=False, name=None)
     ]
-    ordered = order_matters(item)
-    same = (len(expected) == len(actual) and all(map(rows_equal, expected, actual))) if ordered \
-        else multiset_equal(expected, actual)
+    if not order_matters(item):
+        same, how = multiset_equal(expected, actual), "as a multiset"
+    else:
+        keys = None if sort_columns is None else [actual_columns.index(c) for c in sort_columns]
+        same, how = ordered_equal(expected, actual, keys), "in order"
     if same:
         return Comparison(True)
-    how = "in order" if ordered else "as a multiset"
-    return Comparison(False, f"rows differ ({how}; column types {kinds})\n"
-                             f"  expected: {_show(expected)}\n  actual:   {_show(actual)}")
+    return Comparison(
+        False,
+        f"rows differ ({how}; column types {kinds})\n"
+        f"  expected: {_show(expected)}\n  actual:   {_show(actual)}",
+    )
+
+
+def ordered_equal(
+    expected: Sequence[tuple[Any, ...]], actual: Sequence[tuple[Any, ...]], keys: Sequence[int] | None = None
+) -> bool:
+    """Rows equal in order; with sort ``keys`` (column indexes), each run of expected rows that tie
+    on every key may match the same positions of ``actual`` in any order."""
+    if len(expected) != len(actual) or keys is None:
+        return len(expected) == len(actual) and all(map(rows_equal, expected, actual))
+    if any(len(row) != len(actual[0]) for row in expected):
+        return False  # a short published row: its sort keys cannot be read
+    start = 0
+    for end in range(1, len(expected) + 1):
+        if end < len(expected) and rows_equal(
+            [expected[end][k] for k in keys], [expected[start][k] for k in keys]
+        ):
+            continue
+        if not multiset_equal(expected[start:end], actual[start:end]):
+            return False
+        start = end
+    return True
 
 
 def _show(rows: list[tuple[Any, ...]], limit: int = 25) -> str:

@@ -14,10 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import corpus
 import pytest
 
 import cmpivot_magic as cm
-import corpus
 
 ROOT = corpus.corpus_root()  # raises if the corpus is missing: never a silent skip
 ITEMS = {item["id"]: item for item in corpus.load_items(ROOT)}
@@ -31,10 +31,10 @@ def outcome(item_id: str) -> corpus.Comparison:
     item = ITEMS[item_id]
     try:
         frame = cm.evaluate(item["query"], dialect="kql")
-        types = cm.parse(item["query"], dialect="kql").output_schema
+        query = cm.parse(item["query"], dialect="kql")
     except Exception:
         return corpus.Comparison(False, traceback.format_exc(limit=-3))
-    return corpus.compare(item, frame, types)
+    return corpus.compare(item, frame, query.output_schema, corpus.sort_columns(query.plan))
 
 
 def _param(item_id: str) -> Any:
@@ -68,6 +68,8 @@ def test_pass_rate(capsys: pytest.CaptureFixture[str]) -> None:
     rate = len(passed) / len(in_scope)
     counts = {c: sum(1 for s in SKIPS.values() if s.category == c) for c in corpus.SKIP_CATEGORIES}
     with capsys.disabled():
-        print(f"\nKQL corpus: {len(passed)}/{len(in_scope)} in-scope items pass ({rate:.1%}); "
-              f"{len(ITEMS)} items, listed in the skip file: {counts}")
+        print(
+            f"\nKQL corpus: {len(passed)}/{len(in_scope)} in-scope items pass ({rate:.1%}); "
+            f"{len(ITEMS)} items, listed in the skip file: {counts}"
+        )
     assert rate >= MIN_PASS_RATE, f"{len(passed)}/{len(in_scope)} = {rate:.1%} < {MIN_PASS_RATE:.0%}"

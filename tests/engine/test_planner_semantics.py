@@ -26,8 +26,10 @@ def test_extend_item_reads_the_input_value_of_a_column_an_earlier_item_replaced(
 def test_an_exact_let_name_wins_over_a_column_matching_only_ignoring_case() -> None:
     """Kusto names are case-sensitive: with ``let region = "West"``, ``Region == region`` compares
     the column Region with the constant; the case-insensitive column match is a fallback only."""
-    out = kql('let region = "West"; datatable(Name:string, Region:string)["a", "West", "b", "East"] '
-              "| where Region == region")
+    out = kql(
+        'let region = "West"; datatable(Name:string, Region:string)["a", "West", "b", "East"] '
+        "| where Region == region"
+    )
     assert out.values.tolist() == [["a", "West"]]
     # with no let of that spelling, a column still resolves ignoring case
     assert kql('datatable(Name:string)["a"] | project name').values.tolist() == [["a"]]
@@ -36,7 +38,9 @@ def test_an_exact_let_name_wins_over_a_column_matching_only_ignoring_case() -> N
 def test_mv_expand_keeps_a_null_as_one_row_and_drops_an_empty_array() -> None:
     """Kusto (mv-expand, Returns): a null dynamic value makes one record holding null; an empty
     array or property bag makes no record."""
-    out = kql("datatable(a:int, b:dynamic)[1, dynamic(null), 2, dynamic([]), 3, dynamic({}), 4, dynamic([5, 6])] "
-              "| mv-expand with_itemindex=i b")
+    out = kql(
+        "datatable(a:int, b:dynamic)[1, dynamic(null), 2, dynamic([]), 3, dynamic({}), 4, dynamic([5, 6])] "
+        "| mv-expand with_itemindex=i b"
+    )
     rows = [[a, None if pd.isna(b) else b, i] for a, b, i in out.values.tolist()]
     assert rows == [[1, None, 0], [4, 5, 0], [4, 6, 1]]

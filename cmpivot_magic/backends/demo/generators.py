@@ -65,6 +65,7 @@ class Registered:
 
 
 GENERATORS: dict[str, Registered] = {}
+_LOADED: list[bool] = []
 _MODULES = ("gen_system", "gen_hardware", "gen_processes", "gen_software", "gen_logs", "gen_security",
             "registry", "files")
 
@@ -79,9 +80,10 @@ def generates(*names: str, uses_now: bool = False) -> Callable[[Generator], Gene
 
 
 def generator_for(entity: Entity) -> Registered:
-    if not GENERATORS:
+    if not _LOADED:
         for module in _MODULES:
             importlib.import_module(f"{__package__}.{module}")
+        _LOADED.append(True)
     found = GENERATORS.get(entity.name.lower())
     if found is not None:
         return found

@@ -13,8 +13,8 @@ problems never raise, except for ``File``/``FileContent`` on a path the user may
 missing answer there would look like a missing file) and log files the user may not read.
 
 Which source answers what, and the mapping decisions, are tabled per platform in the docstrings of
-``portable`` (psutil, shared by Linux and macOS), ``linux``, ``linux_systemd``, ``linux_logs``,
-``macos``, ``windows`` and ``files``.
+``portable`` (psutil, shared by Linux and macOS), ``network``, ``files``, ``linux``,
+``linux_software``, ``linux_systemd``, ``linux_logs``, ``macos``, ``windows`` and ``windows_registry``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from cmpivot_magic.backends.base import EntityUnavailable
-from cmpivot_magic.backends.local import files, portable
+from cmpivot_magic.backends.local import files, network, portable
 from cmpivot_magic.backends.local.common import Collector, Request, frame, wanted_columns
 from cmpivot_magic.catalog import Entity
 
@@ -59,7 +59,7 @@ def _common() -> dict[str, Collector]:
 
 
 def _linux() -> dict[str, Collector]:
-    from cmpivot_magic.backends.local import linux, linux_logs, linux_systemd
+    from cmpivot_magic.backends.local import linux, linux_logs, linux_software, linux_systemd
 
     return {
         **_common(),
@@ -70,12 +70,12 @@ def _linux() -> dict[str, Collector]:
         "Bios": linux.bios,
         "Processor": linux.processor,
         "PhysicalMemory": portable.physical_memory,
-        "InstalledSoftware": linux.installed_software,
-        "Administrators": linux.administrators,
-        "AutoStartSoftware": linux.auto_start_software,
-        "Connection": linux.connection,
-        "IPConfig": linux.ip_config,
-        "Environment": linux.environment,
+        "InstalledSoftware": linux_software.installed_software,
+        "Administrators": linux_software.administrators,
+        "AutoStartSoftware": linux_software.auto_start_software,
+        "Connection": network.linux_connection,
+        "IPConfig": network.linux_ip_config,
+        "Environment": linux_software.environment,
         "Service": linux_systemd.service,
         "Services": linux_systemd.service,
         "SystemBootData": linux_systemd.system_boot_data,
@@ -94,7 +94,7 @@ def _macos() -> dict[str, Collector]:
         "OperatingSystem": macos.operating_system,
         "PhysicalMemory": portable.physical_memory,
         "IPConfig": macos.ip_config,
-        "Connection": macos.connection,
+        "Connection": network.psutil_connection,
     }
 
 
@@ -105,18 +105,21 @@ def _windows() -> dict[str, Collector]:
     table.update(
         {
             "User": portable.users,
-            "Connection": lambda req: portable.connections(portable.psutil_remote_addresses()),
+            "Connection": network.psutil_connection,
             "File": files.file_info,
             "FileContent": files.file_content,
             "IPConfig": windows.ip_config,
             "Administrators": windows.administrators,
             "EventLog": windows.event_log,
             "WinEvent": windows.win_event,
-            "Registry": windows.registry,
-            "RegistryKey": windows.registry_key,
-            "InstalledSoftware": windows.installed_software,
         }
     )
+    if sys.platform == "win32":  # winreg exists only there
+        from cmpivot_magic.backends.local import windows_registry
+
+        table["Registry"] = windows_registry.registry
+        table["RegistryKey"] = windows_registry.registry_key
+        table["InstalledSoftware"] = windows_registry.installed_software
     return table
 
 

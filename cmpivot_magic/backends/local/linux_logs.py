@@ -27,7 +27,7 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from cmpivot_magic.backends.base import EntityUnavailable
@@ -159,7 +159,7 @@ def _json_lines(text: str) -> Iterator[dict[str, object]]:
             yield entry
 
 
-def journal_class(entry: dict[str, object]) -> str:
+def journal_class(entry: Mapping[str, object]) -> str:
     """Which classic log a journal entry belongs to: security, application or system."""
     if entry.get("SYSLOG_FACILITY") in _SECURITY_FACILITIES or entry.get("_TRANSPORT") == "audit":
         return "security"
@@ -168,7 +168,7 @@ def journal_class(entry: dict[str, object]) -> str:
     return "system"
 
 
-def journal_event(entry: dict[str, object]) -> Event | None:
+def journal_event(entry: Mapping[str, object]) -> Event | None:
     stamp = entry.get("__REALTIME_TIMESTAMP")
     if not isinstance(stamp, str) or not stamp.isdigit():
         return None

@@ -15,7 +15,7 @@ import platform
 
 import psutil
 
-from cmpivot_magic.backends.local import portable
+from cmpivot_magic.backends.local import network, portable
 from cmpivot_magic.backends.local.common import Request, Row, from_timestamp, kibibytes, qualified_user, run
 
 APPLE = "Apple Inc."
@@ -59,8 +59,8 @@ def device(req: Request) -> list[Row]:
     ]
 
 
-def _default_gateways() -> portable.Gateways:
-    found: portable.Gateways = {}
+def _default_gateways() -> network.Gateways:
+    found: network.Gateways = {}
     for family, slot in (("-inet", 0), ("-inet6", 1)):
         text = run(["route", "-n", "get", family, "default"], timeout=5) or ""
         fields = dict(
@@ -74,10 +74,6 @@ def _default_gateways() -> portable.Gateways:
 
 
 def ip_config(req: Request) -> list[Row]:
-    servers = portable.resolv_conf_servers(["/etc/resolv.conf"]) if req.wants("DNSServerList") else []
+    servers = network.resolv_conf_servers(["/etc/resolv.conf"]) if req.wants("DNSServerList") else []
     found = _default_gateways() if req.wants("IPV4DefaultGateway", "IPV6DefaultGateway") else {}
-    return portable.ip_config(req, found, servers, lambda _name: None)
-
-
-def connection(req: Request) -> list[Row]:
-    return portable.connections(portable.psutil_remote_addresses())
+    return network.ip_config(req, found, servers, lambda _name: None)

@@ -4,11 +4,11 @@
 |---|---|---|
 | Process | ``psutil.process_iter(attrs=...)`` with only the attributes the query's columns need | ``CommandLine`` = argv joined by spaces (null for kernel threads); ``Priority`` = nice; ``HandleCount`` = open file descriptors (null where unreadable); ``KernelModeTime``/``UserModeTime`` in 100 ns units like Win32_Process; ``PageFileUsage`` null; ``Description`` = ``Name`` as Windows does |
 | Disk, LogicalDisk | ``psutil.disk_partitions(all=True)`` + ``os.statvfs`` | one row per mounted disk or network file system (and ``/`` whatever it is); pseudo/RAM file systems and bind-mounted files are left out. ``DeviceID`` = ``Name`` = mount point; ``Description``/``DriveType`` as Win32_LogicalDisk (``Local Fixed Disk``/3, ``Removable Disk``/2, ``Network Connection``/4, ``CD-ROM Disc``/5); ``FreeSpace`` = space available to users (``df``'s Avail); Disk in bytes, LogicalDisk in MB |
-| IPConfig | ``psutil.net_if_addrs`` / ``net_if_stats`` + the platform's routes and resolver | one row per interface, loopback included; several addresses joined with ``; ``; ``Status`` ``Up``/``Down``; ``DNSServerList`` (the machine-wide resolver's servers) on interfaces with an address, loopback excepted |
 | Environment | ``os.environ`` of the kernel process (+ ``/etc/environment`` as system variables) | ``UserName`` = ``DEVICE\\user`` or ``<SYSTEM>`` like Win32_Environment |
 | User, SystemConsoleUser | ``psutil.users()`` (utmp sessions) | names as ``DEVICE\\user``; SystemConsoleUser summarises the current sessions only |
-| Connection | ``/proc/net/tcp{,6}`` on Linux, else ``psutil.net_connections`` | ESTABLISHED only; ``Server`` = remote host name when reverse DNS answers within a second, else the address |
 | PhysicalMemory | ``psutil.virtual_memory().total`` | one row for all memory (DIMMs are not visible without root tools) |
+
+IPConfig and Connection are in ``network``; File and FileContent in ``files``.
 """
 
 from __future__ import annotations
@@ -20,12 +20,8 @@ import locale
 import os
 import platform
 import re
-import socket
 import stat
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import psutil
@@ -34,7 +30,6 @@ from cmpivot_magic.backends.local.common import (
     Request,
     Row,
     from_timestamp,
-    joined,
     mebibytes,
     qualified_user,
     read_line,
@@ -243,56 +238,6 @@ def _statvfs(path: str, *, bounded: bool) -> os.statvfs_result | None:
         return None
 
 
-# -- IPConfig --------------------------------------------------------------------------------------
-
-Gateways = dict[str, tuple[list[str], list[str]]]
-"""Interface -> (IPv4 default gateways, IPv6 default gateways)."""
-
-
-def ip_config(
-    req: Request, gateways: Gateways, dns_servers: list[str], describe: Callable[[str], str | None]
-) -> list[Row]:
-    addresses = psutil.net_if_addrs()
-    stats = psutil.net_if_stats()
-    rows = []
-    for name in sorted(set(addresses) | set(stats)):
-        v4 = [a.address for a in addresses.get(name, ()) if a.family == socket.AF_INET]
-        v6 = [a.address for a in addresses.get(name, ()) if a.family == socket.AF_INET6]
-        stat_ = stats.get(name)
-        loopback = stat_ is not None and "loopback" in (getattr(stat_, "flags", "") or "")
-        loopback = loopback or name.startswith("lo")
-        v4_gw, v6_gw = gateways.get(name, ([], []))
-        rows.append(
-            {
-                "InterfaceAlias": name,
-                "InterfaceDescription": describe(name) if req.wants("InterfaceDescription") else None,
-                "Status": None if stat_ is None else ("Up" if stat_.isup else "Down"),
-                "IPV4Address": joined(v4),
-                "IPV6Address": joined(v6),
-                "IPV4DefaultGateway": joined(v4_gw),
-                "IPV6DefaultGateway": joined(v6_gw),
-                "DNSServerList": joined(dns_servers) if v4 + v6 and not loopback else None,
-            }
-        )
-    return rows
-
-
-def resolv_conf_servers(paths: Iterable[str]) -> list[str]:
-    """Name servers of the first resolv.conf that lists any (systemd-resolved's real upstreams first)."""
-    for path in paths:
-        text = read_text(path)
-        if not text:
-            continue
-        servers = []
-        for line in text.splitlines():
-            parts = line.split()
-            if len(parts) >= 2 and parts[0] == "nameserver":
-                servers.append(parts[1])
-        if servers:
-            return servers
-    return []
-
-
 # -- Environment, users --------------------------------------------------------------------------
 
 
@@ -374,55 +319,6 @@ def console_user() -> str | None:
         if not session.host and (terminal.startswith(("tty", ":", "console", "seat")) or terminal == ""):
             return session.name or None
     return None
-
-
-# -- Connection ------------------------------------------------------------------------------------
-
-_REVERSE_DNS_BUDGET = 1.0
-_MAX_LOOKUPS = 64
-_reverse_cache: dict[str, str | None] = {}
-
-
-def connections(remote_addresses: list[str]) -> list[Row]:
-    names = reverse_dns(sorted(set(remote_addresses)))
-    return [{"Server": names.get(address) or address} for address in remote_addresses]
-
-
-def psutil_remote_addresses() -> list[str]:
-    """Remote addresses of ESTABLISHED TCP connections; only this user's where the OS restricts it."""
-    try:
-        found = psutil.net_connections(kind="tcp")
-    except psutil.AccessDenied:
-        found = []
-        for proc in psutil.process_iter():
-            try:
-                found.extend(proc.net_connections(kind="tcp"))
-            except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
-                continue
-    return [c.raddr.ip for c in found if c.status == psutil.CONN_ESTABLISHED and c.raddr]
-
-
-def reverse_dns(addresses: list[str]) -> dict[str, str | None]:
-    """Host names for addresses, looked up in parallel within a time budget (then the address stays).
-
-    Answers are cached for the kernel's lifetime, so a repeated query pays nothing; lookups still
-    running when the budget ends fill the cache for next time (daemon threads: never block exit).
-    """
-    pending = [a for a in addresses if a not in _reverse_cache][:_MAX_LOOKUPS]
-
-    def look_up(address: str) -> None:
-        try:
-            _reverse_cache[address] = socket.gethostbyaddr(address)[0]
-        except (OSError, UnicodeError):
-            _reverse_cache[address] = None
-
-    threads = [threading.Thread(target=look_up, args=(a,), daemon=True) for a in pending]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + _REVERSE_DNS_BUDGET
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    return {a: _reverse_cache.get(a) for a in addresses}
 
 
 # -- PhysicalMemory --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ in Windows PowerShell, selecting only the columns the query reads; dates are con
 UTC inside PowerShell (5.1 and 7 serialise DateTime differently) and sizes to the catalog's units
 here (LogicalDisk in MB, PhysicalMemory capacity in MB). Registry, RegistryKey and
 InstalledSoftware (the ARP ``Uninstall`` keys, as SMS_InstalledSoftware reads them) use ``winreg``
-directly; IPConfig, Administrators, EventLog and WinEvent run the cmdlets the client script runs.
+directly (``windows_registry``, imported only on Windows); IPConfig, Administrators, EventLog and WinEvent run the cmdlets the client script runs.
 
 | Entity | Source |
 |---|---|
@@ -22,19 +22,13 @@ directly; IPConfig, Administrators, EventLog and WinEvent run the cmdlets the cl
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import json
 import re
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 from cmpivot_magic.backends.base import EntityUnavailable
 from cmpivot_magic.backends.local.common import Request, Row, mebibytes, run
 from cmpivot_magic.language.types import ScalarType
-
-if sys.platform == "win32":
-    import winreg
 
 # entity -> (WMI class, columns the class reports in bytes but the catalog wants in MB)
 WMI_CLASSES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -197,147 +191,10 @@ def split_registry_path(path: str) -> tuple[str, list[str]]:
     return hive, [segment for segment in match.group(2).split("\\") if segment]
 
 
-def registry_keys(path: str) -> Iterator[str]:
-    """Full names of the keys a path with wildcards matches (``Get-Item`` semantics)."""
-    assert sys.platform == "win32"  # winreg exists only there (and mypy checks the rest for it)
-    hive, segments = split_registry_path(path)
-    root = getattr(winreg, hive)
-    candidates = [""]
-    for segment in segments:
-        expanded = []
-        for parent in candidates:
-            if not any(ch in segment for ch in "*?["):
-                expanded.append(f"{parent}\\{segment}" if parent else segment)
-                continue
-            for child in _subkeys(root, parent):
-                if fnmatch.fnmatch(child.lower(), segment.lower()):
-                    expanded.append(f"{parent}\\{child}" if parent else child)
-        candidates = expanded
-    for key in candidates:
-        try:
-            winreg.CloseKey(winreg.OpenKey(root, key))
-        except OSError:
-            continue
-        yield f"{hive}\\{key}" if key else hive
-
-
-def _subkeys(root: Any, key: str) -> list[str]:
-    assert sys.platform == "win32"  # winreg exists only there (and mypy checks the rest for it)
-    try:
-        handle = winreg.OpenKey(root, key)
-    except OSError:
-        return []
-    names = []
-    with handle:
-        index = 0
-        while True:
-            try:
-                names.append(winreg.EnumKey(handle, index))
-            except OSError:
-                break
-            index += 1
-    return names
-
-
-def registry_value_text(value: object, kind: int) -> str:
+def registry_value_text(value: object) -> str:
     """A value as the client script renders it: binary as ``01-0A-FF``, multi-strings joined by ``, ``."""
     if isinstance(value, bytes | bytearray):
         return "-".join(f"{byte:02X}" for byte in value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return "" if value is None else str(value)
-
-
-def registry(req: Request) -> list[Row]:
-    assert sys.platform == "win32"  # winreg exists only there (and mypy checks the rest for it)
-    rows = []
-    for key in registry_keys(req.text_arg(0)):
-        hive, _, sub = key.partition("\\")
-        try:
-            handle = winreg.OpenKey(getattr(winreg, hive), sub)
-        except OSError:
-            continue
-        with handle:
-            index = 0
-            while True:
-                try:
-                    name, value, kind = winreg.EnumValue(handle, index)
-                except OSError:
-                    break
-                index += 1
-                rows.append(
-                    {"Key": key, "Property": name or "(Default)", "Value": registry_value_text(value, kind)}
-                )
-    return rows
-
-
-def registry_key(req: Request) -> list[Row]:
-    return [{"Key": key} for key in registry_keys(req.text_arg(0))]
-
-
-_UNINSTALL = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall"
-
-
-def installed_software(req: Request) -> list[Row]:
-    assert sys.platform == "win32"  # winreg exists only there (and mypy checks the rest for it)
-    views = [
-        (winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_64KEY),
-        (winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_32KEY),
-        (winreg.HKEY_CURRENT_USER, 0),
-    ]
-    rows: dict[tuple[str, str], Row] = {}
-    for root, view in views:
-        try:
-            base = winreg.OpenKey(root, _UNINSTALL, 0, winreg.KEY_READ | view)
-        except OSError:
-            continue
-        with base:
-            index = 0
-            while True:
-                try:
-                    code = winreg.EnumKey(base, index)
-                except OSError:
-                    break
-                index += 1
-                row = _uninstall_entry(base, code)
-                if row is not None:
-                    rows.setdefault((row["ProductName"], row.get("ProductVersion") or ""), row)
-    return list(rows.values())
-
-
-def _uninstall_entry(base: Any, code: str) -> Row | None:
-    assert sys.platform == "win32"  # winreg exists only there (and mypy checks the rest for it)
-    try:
-        handle = winreg.OpenKey(base, code)
-    except OSError:
-        return None
-    values: dict[str, Any] = {}
-    with handle:
-        for name in ("DisplayName", "DisplayVersion", "Publisher", "InstallDate", "InstallLocation",
-                     "InstallSource", "UninstallString", "SystemComponent", "VersionMajor", "VersionMinor"):  # fmt: skip
-            try:
-                values[name] = winreg.QueryValueEx(handle, name)[0]
-            except OSError:
-                continue
-    if not values.get("DisplayName") or values.get("SystemComponent") == 1:
-        return None  # Add/Remove Programs hides these too
-    installed = None
-    if isinstance(values.get("InstallDate"), str) and re.fullmatch(r"\d{8}", values["InstallDate"]):
-        text = values["InstallDate"]
-        try:
-            installed = dt.datetime(int(text[:4]), int(text[4:6]), int(text[6:]), tzinfo=dt.UTC)
-        except ValueError:
-            installed = None
-    return {
-        "ProductName": values["DisplayName"],
-        "ARPDisplayName": values["DisplayName"],
-        "ProductVersion": values.get("DisplayVersion"),
-        "Publisher": values.get("Publisher"),
-        "InstallDate": installed,
-        "InstalledLocation": values.get("InstallLocation") or None,
-        "InstallSource": values.get("InstallSource") or None,
-        "UninstallString": values.get("UninstallString"),
-        "SoftwareCode": code if code.startswith("{") else None,
-        "VersionMajor": values.get("VersionMajor"),
-        "VersionMinor": values.get("VersionMinor"),
-    }
