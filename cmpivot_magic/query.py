@@ -99,7 +99,7 @@ def evaluate(text: str | Query, tables: Mapping[str, Any] | None = None, *, dial
     query = text if isinstance(text, Query) else Query(text, _parse_cached(text, dialect), dialect)
     frames, schemas = prepare_tables(tables or {}, query.dialect)
     plan = query.plan_for(schemas)
-    ctx = Context(now=_utc(now), case_insensitive=query.dialect == "cmpivot")
+    ctx = Context.for_dialect(query.dialect, _utc(now))
     result = ev.execute(plan, frames, ctx).collect()
     return ev.to_pandas(result, plan.schema)
 

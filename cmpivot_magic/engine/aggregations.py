@@ -74,11 +74,11 @@ def _count_typer(types: Types, consts: Consts) -> ScalarType:
     return T.LONG
 
 
-@register("count", 0, 1, _count_typer, aggregate=True, row_args=1, doc="rows; count(x) counts non-null x")
+@register("count", 0, 1, _count_typer, aggregate=True, row_args=1, doc="rows of the group")
 def _count(args: Sequence[Arg], options: tuple[Any, ...], ctx: Context) -> pl.Expr:
-    if not args:
-        return pl.len().cast(pl.Int64)
-    return _rows(args[0]).count().cast(pl.Int64)
+    # Kusto: "the standard count function includes null values in its count" — count(x) counts
+    # rows like count(); countif(isnotnull(x)) counts non-null values
+    return pl.len().cast(pl.Int64)
 
 
 def _countif_typer(types: Types, consts: Consts) -> ScalarType:

@@ -85,6 +85,14 @@ class Context:
 
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     case_insensitive: bool = True
+    kusto_null_equality: bool = False
+    """Kusto's rule for == and != with exactly one null side (false / true); CMPivot keeps null."""
+
+    @classmethod
+    def for_dialect(cls, dialect: str, now: dt.datetime | None = None) -> Context:
+        """The cmpivot dialect's rules (§9), or Kusto's for the kql dialect."""
+        kql = dialect == "kql"
+        return cls(now=now or dt.datetime.now(dt.UTC), case_insensitive=not kql, kusto_null_equality=kql)
 
 
 def constant_value(expr: Bound) -> Any:

@@ -195,7 +195,13 @@ def _register_comparison(
         left, right = args
         kind = _comparison_type(left.type, right.type, left.const, right.const, op)
         ci = kind == T.STRING and (ctx.case_insensitive or op in ("=~", "!~"))
-        return _compare(op, compare, left, right, kind, ci)
+        result = _compare(op, compare, left, right, kind, ci)
+        if ctx.kusto_null_equality and op in ("==", "!=", "=~", "!~"):
+            # Kusto (kql dialect): when exactly one side is null, == is false and != is true;
+            # CMPivot's rule (§9.15) keeps null, so where drops the row either way
+            one_null = left.expr.is_null() ^ right.expr.is_null()
+            return pl.when(one_null).then(pl.lit(op in ("!=", "!~"))).otherwise(result)
+        return result
 
     register(op, 2, 2, typer, dialects=dialects, doc=f"comparison '{op}'")(impl)
 

@@ -37,7 +37,7 @@ import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 from pandas.api import types as pdt
 
 from ..engine.plan import RenderSpec
@@ -134,7 +134,8 @@ def draw(ax: Axes, df: pd.DataFrame, spec: RenderSpec) -> Axes:
         title = f"{title} ({note})" if title else note
     ax.set_title(title)
     if kind != "piechart" and (opts.legend == "visible" or (opts.legend is None and values.shape[1] > 1)):
-        ax.legend(title=roles.series)
+        # outside the plot, so it never hides a bar or a line (constrained layout makes room)
+        ax.legend(title=roles.series, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax
 
 
@@ -394,7 +395,7 @@ def _bars(ax: Axes, xs: pd.Series, values: pd.DataFrame, roles: Roles, opts: Opt
         ax.set_xlim(-0.5, len(labels) - 0.5)
         ax.set_xlabel(_category_title(roles, opts))
         ax.set_ylabel(_value_title(roles, opts))
-    _value_axis(ax, opts, "x" if horizontal else "y")
+    _value_axis(ax, opts, "x" if horizontal else "y", values)
     return note
 
 
@@ -413,14 +414,18 @@ def _ticks(ax: Axes, axis: Literal["x", "y"], labels: list[str]) -> None:
             text.set_horizontalalignment("right")
 
 
-def _value_axis(ax: Axes, opts: Options, axis: str) -> None:
-    """ymin, ymax, yaxis=log and the percent scale, on whichever axis carries the values."""
+def _value_axis(ax: Axes, opts: Options, axis: str, values: pd.DataFrame) -> None:
+    """ymin, ymax, yaxis=log, the percent scale, and whole-number ticks for counts, on whichever
+    axis carries the values."""
     set_lim, set_scale = (ax.set_xlim, ax.set_xscale) if axis == "x" else (ax.set_ylim, ax.set_yscale)
+    scale = ax.xaxis if axis == "x" else ax.yaxis
     if opts.yaxis == "log":
         set_scale("log")
     if opts.stack == "stacked100":
         set_lim(0, 100)
-        (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(PercentFormatter(100))
+        scale.set_major_formatter(PercentFormatter(100))
+    elif opts.yaxis != "log" and bool(((values % 1 == 0) | values.isna()).all().all()):
+        scale.set_major_locator(MaxNLocator(integer=True))  # no 2.5 devices
     if opts.ymin is not None or opts.ymax is not None:
         set_lim(opts.ymin, opts.ymax)
 
@@ -481,7 +486,7 @@ def _lines(ax: Axes, kind: str, xs: pd.Series, values: pd.DataFrame, roles: Role
             else:
                 ax.plot(xv[ok], v[ok], label=str(name), marker="o" if ok.sum() <= 30 else None, markersize=3)
     if is_time:
-        locator = mdates.AutoDateLocator()
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     elif not is_number:
@@ -491,5 +496,5 @@ def _lines(ax: Axes, kind: str, xs: pd.Series, values: pd.DataFrame, roles: Role
     utc = " (UTC)" if is_time and getattr(xs.dt, "tz", None) is not None else ""
     ax.set_xlabel(opts.xtitle if opts.xtitle is not None else (f"{roles.x}{utc}" if roles.x else "row"))
     ax.set_ylabel(_value_title(roles, opts))
-    _value_axis(ax, opts, "y")
+    _value_axis(ax, opts, "y", values)
     return None
