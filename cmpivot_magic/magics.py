@@ -163,12 +163,13 @@ class CMPivotMagic(Magics):
             self._chart(result)
 
     def _chart(self, result: QueryResult) -> None:
-        try:
-            from .render.charts import make_figure
-        except ImportError:  # pragma: no cover
+        from .render.charts import make_figure
+
+        if result.chart_spec is None:
             return
         fig = make_figure(result.df, result.chart_spec, width=self.chart_width, height=self.chart_height)
-        display(fig)
+        # a PNG bundle shows in every front end and in exported HTML, with no pyplot backend
+        display({"image/png": fig.to_png(), "text/plain": f"<{result.chart_spec.kind}>"}, raw=True)
 
     # ------------------------------------------------------------------ subcommands
 

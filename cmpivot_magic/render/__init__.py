@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .charts import MAX_CATEGORIES, SUPPORTED_KINDS, ChartError, draw, make_figure
+    from .charts import MAX_CATEGORIES, SUPPORTED_KINDS, ChartError, ChartFigure, draw, make_figure
 
-__all__ = ["MAX_CATEGORIES", "SUPPORTED_KINDS", "ChartError", "draw", "make_figure"]
+__all__ = ["MAX_CATEGORIES", "SUPPORTED_KINDS", "ChartError", "ChartFigure", "draw", "make_figure"]
 
 
 def __getattr__(name: str) -> Any:

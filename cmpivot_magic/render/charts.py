@@ -1,9 +1,10 @@
 """Charts: the pipeline's last stage for ``render``, drawing a result onto a matplotlib Axes.
 
 ``draw(ax, df, spec)`` draws ``spec.kind`` (a ``RenderSpec`` from the plan) onto an Axes it is
-given; ``make_figure`` builds a ``matplotlib.figure.Figure`` to draw on. No pyplot and no global
-state, so charts work headless, in notebooks, and side by side in tests. Rendering never changes
-the rows (§7.3.1). The rules, each pinned by a test in ``tests/render/test_charts.py``:
+given; ``make_figure`` builds a ``ChartFigure`` (a ``matplotlib.figure.Figure`` that IPython shows
+as a PNG) to draw on. No pyplot and no global state, so charts work headless, in notebooks, and
+side by side in tests. Rendering never changes the rows (§7.3.1). The rules, each pinned by a
+test in ``tests/render/test_charts.py``:
 
 * Roles (§7.3): x = ``xcolumn`` or the first column (timechart: the first datetime column);
   y = ``ycolumns`` or every other numeric column; piechart: labels = x, sizes = the first y.
@@ -23,11 +24,15 @@ the rows (§7.3.1). The rules, each pinned by a test in ``tests/render/test_char
   are drawn, in the result's order, and the title ends "(showing 50 of N categories)".
 * Legend: shown when there is more than one series unless ``legend=hidden``; ``legend=visible``
   always shows it.
+* Also honoured (KQL): ``ymin``/``ymax`` and ``yaxis=log`` on the value axis, ``xaxis=log`` on a
+  numeric x, ``accumulate=true``; ``ysplit`` and ``anomalycolumns`` are accepted and ignored; any
+  other property name is a ``ChartError`` (a typo should not pass silently).
 * No rows: an empty axes saying "no rows". A result that cannot be drawn: ``ChartError``.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -100,9 +105,22 @@ class Roles:
 # ------------------------------------------------------------------------------------ public
 
 
-def make_figure(df: pd.DataFrame, spec: RenderSpec, *, width: float = 8, height: float = 4.5) -> Figure:
+class ChartFigure(Figure):
+    """A Figure that IPython's ``display`` shows as a PNG with or without a pyplot backend
+    (a bare Figure only displays once the inline backend has registered its formatter)."""
+
+    def to_png(self, dpi: float = 100) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=dpi)
+        return buffer.getvalue()
+
+    def _repr_png_(self) -> bytes:
+        return self.to_png()
+
+
+def make_figure(df: pd.DataFrame, spec: RenderSpec, *, width: float = 8, height: float = 4.5) -> ChartFigure:
     """A new Figure (no pyplot) with the chart for ``spec`` drawn on its one Axes."""
-    figure = Figure(figsize=(width, height), layout="constrained")
+    figure = ChartFigure(figsize=(width, height), layout="constrained")
     draw(figure.add_subplot(), df, spec)
     return figure
 

@@ -462,11 +462,14 @@ def test_chart_error_is_a_cmpivot_error_with_a_hint() -> None:
 
 
 def test_make_figure_is_a_standalone_figure_that_saves_headless() -> None:
-    """make_figure builds a Figure without pyplot (no global figure manager) that renders with Agg."""
+    """make_figure builds a Figure without pyplot (no global figure manager) that renders with Agg
+    and shows in IPython as a PNG (``_repr_png_``) whatever the matplotlib backend."""
     figure = make_figure(boot_times(), spec("columnchart", kind="stacked"), width=6, height=3)
     assert isinstance(figure, Figure)
     assert tuple(figure.get_size_inches()) == (6, 3)
     assert figure.canvas.manager is None
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    assert buffer.getvalue().startswith(b"\x89PNG")
+    figure.savefig(buffer, format="svg")
+    assert b"<svg" in buffer.getvalue()
+    assert figure._repr_png_().startswith(b"\x89PNG")
+    assert figure.to_png(dpi=50).startswith(b"\x89PNG")

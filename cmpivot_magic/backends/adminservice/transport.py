@@ -1,0 +1,187 @@
+"""How requests reach the AdminService: timeouts, retries with backoff, a request-rate limit.
+
+``Transport`` wraps a ``requests.Session`` that it is given (its auth and ``verify`` already set),
+so the same client code runs against a site, the emulator or a replay. One call is one logical
+request: it waits for the rate limiter (well under the 200 requests per client IP a provider
+allows), sends, and retries with exponential backoff and jitter on 429, 500, 502, 503, 504,
+dropped or reset connections, read timeouts and bodies cut short or not valid JSON — honouring
+``Retry-After``. A 401 is retried once when the credentials can ``refresh()``. Whatever is left
+becomes an error from ``errors.py`` that says what to do. ``Stats`` counts requests and bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from .auth import Credentials
+from .errors import connection_error, error_for
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_TRANSIENT = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+              requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Timeouts, retries and the request rate. The defaults suit a real site; tests shrink them."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    retries: int = 4
+    """Extra attempts after the first, for transient failures."""
+    backoff: float = 0.5
+    """First retry waits about this long; each further retry doubles it (with jitter)."""
+    backoff_max: float = 8.0
+    max_rate: float = 20.0
+    """Requests per second, at most: a tenth of the provider's 200 per client IP."""
+    burst: int = 10
+
+
+@dataclass
+class Stats:
+    """What the transport did: requests sent (retries included), body bytes received, retries."""
+
+    requests: int = 0
+    bytes_received: int = 0
+    retries: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+
+    def __str__(self) -> str:
+        return f"{self.requests} requests, {self.bytes_received:,} bytes, {self.retries} retries"
+
+
+class RateLimiter:
+    """A token bucket: ``burst`` requests at once, ``rate`` per second on average."""
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.capacity, self._clock = rate, float(max(1, burst)), clock
+        self._tokens = self.capacity
+        self._last = clock()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = self._clock()
+                self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
+                self._last = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                wait = (1 - self._tokens) / self.rate
+            time.sleep(wait)
+
+
+class Transport:
+    """Sends requests for the client; see the module docstring for what it retries."""
+
+    def __init__(self, session: requests.Session, policy: Policy | None = None, *, profile: str = "onprem",
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.session = session
+        self.policy = policy or Policy()
+        self.profile = profile
+        self.stats = Stats()
+        self._sleep = sleep
+        self._limiter = RateLimiter(self.policy.max_rate, self.policy.burst)
+        self._stats_lock = threading.Lock()
+
+    @property
+    def credentials(self) -> Credentials:
+        auth = self.session.auth
+        return auth if isinstance(auth, Credentials) else Credentials()
+
+    def call(self, method: str, url: str, *, action: str, body: Any = None, pending_404: bool = False,
+             salvage: Callable[[str], Any] | None = None) -> tuple[int, Any]:
+        """Send one logical request; return ``(status, parsed JSON or None)``.
+
+        ``pending_404``: a 404 that is not an access-denied or missing-route answer is returned
+        as ``(404, None)`` instead of raised (CMPivotResult's "not ready yet"). ``salvage``: reads
+        what it can from a 2xx body that is not valid JSON (e.g. an OperationId), instead of
+        retrying a request that already took effect.
+        """
+        from .errors import is_pending
+
+        attempt = 0
+        refreshed = False
+        while True:
+            self._limiter.acquire()
+            try:
+                response = self.session.request(method, url, json=body, timeout=(
+                    self.policy.connect_timeout, self.policy.read_timeout))
+                content = response.content  # read the whole body now: a cut-short body raises here
+            except _TRANSIENT as err:
+                self._count(None, 0)
+                if _certificate_problem(err) or attempt >= self.policy.retries:
+                    raise connection_error(err, url, action=action) from None
+                attempt += 1
+                self._retry_wait(attempt, None)
+                continue
+            status = response.status_code
+            self._count(status, len(content))
+            if status in RETRY_STATUSES and attempt < self.policy.retries:
+                attempt += 1
+                self._retry_wait(attempt, response.headers.get("Retry-After"))
+                continue
+            if status == 401 and not refreshed and self.credentials.refresh():
+                refreshed = True
+                continue
+            if 200 <= status < 300:
+                text = content.decode(response.encoding or "utf-8", errors="replace")
+                if not text.strip():
+                    return status, None
+                try:
+                    return status, json.loads(text)
+                except ValueError:
+                    rescued = salvage(text) if salvage is not None else None
+                    if rescued is not None:
+                        return status, rescued
+                    if attempt >= self.policy.retries:
+                        from ...errors import BackendError
+
+                        raise BackendError(f"the site's answer to {action} was not valid JSON, "
+                                           f"{attempt + 1} times", hint="a proxy or gateway may be altering "
+                                           "responses; the AdminService does not support proxy servers") from None
+                    attempt += 1
+                    self._retry_wait(attempt, None)
+                    continue
+            if status == 404 and pending_404 and is_pending(response):
+                return 404, None
+            raise error_for(response, action=action, auth_kind=self.credentials.kind, profile=self.profile)
+
+    def _retry_wait(self, attempt: int, retry_after: str | None) -> None:
+        with self._stats_lock:
+            self.stats.retries += 1
+        delay = min(self.policy.backoff_max, self.policy.backoff * 2 ** (attempt - 1))
+        delay *= random.uniform(0.5, 1.0)
+        if retry_after:
+            try:
+                delay = max(delay, min(float(retry_after), self.policy.backoff_max * 4))
+            except ValueError:
+                pass  # an HTTP date: the exponential backoff will do
+        self._sleep(delay)
+
+    def _count(self, status: int | None, size: int) -> None:
+        with self._stats_lock:
+            self.stats.requests += 1
+            self.stats.bytes_received += size
+            if status is not None:
+                self.stats.statuses[status] += 1
+
+
+def _certificate_problem(err: Exception) -> bool:
+    """A TLS failure that retrying cannot fix (an untrusted or mismatched certificate)."""
+    text = str(err)
+    return isinstance(err, requests.exceptions.SSLError) and (
+        "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text or "hostname" in text)
+
+
+__all__ = ["RETRY_STATUSES", "Policy", "RateLimiter", "Stats", "Transport"]
