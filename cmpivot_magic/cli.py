@@ -4,6 +4,8 @@
     cmpivot --connection demo:// "OS | summarize count() by Caption"        # the simulated site
     cmpivot --connection demo:// --collection SMS00001 --format csv "Disk"
     cmpivot --explain "Process | where Name contains 'svc'"                 # the plan, nothing sent
+    cmpivot emulator --devices 500 --speed 10                               # an AdminService stand-in
+    cmpivot -c https://127.0.0.1:PORT/AdminService --token T --verify CA "OS"    # ... queried over HTTPS
 
 Rows go to standard output, the status summary and live progress to standard error, so the
 output can be piped. The exit status is 0 on success, 2 for a query or connection error.
@@ -42,11 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --explain: cmpivot (what ConfigMgr runs) or kql (the local superset)")
     parser.add_argument("--explain", action="store_true", help="print the plan and the device query; send nothing")
     parser.add_argument("--status", action="store_true", help="also print the per-device status table")
+    parser.add_argument("--token", metavar="TOKEN", help="AdminService: a bearer token (e.g. the emulator's)")
+    parser.add_argument("--auth", choices=("negotiate", "msal"), help="AdminService: how to sign in")
+    parser.add_argument("--verify", metavar="CA", help="AdminService: the site's root CA (PEM path), or 'no'")
     return parser
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     out, err = stdout or sys.stdout, stderr or sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["emulator"]:
+        from .emulator.cli import main as emulator_main
+
+        return emulator_main(argv[1:], stdout=out, stderr=err)
     args = build_parser().parse_args(argv)
     text = sys.stdin.read() if args.query == "-" else args.query
     try:
@@ -74,7 +84,14 @@ def _explain(text: str, dialect: str, out: TextIO) -> int:
 def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .session import connect
 
-    session = connect(args.connection, profile=args.profile)
+    options: dict[str, object] = {}
+    if args.token:
+        options["token"] = args.token
+    if args.auth:
+        options["auth"] = args.auth
+    if args.verify:
+        options["verify"] = False if args.verify.lower() in ("no", "false", "0") else args.verify
+    session = connect(args.connection, profile=args.profile, **options)
     operation = session.submit(text, devices=args.device, collection=args.collection, timeout=args.timeout)
     started = time.monotonic()
     live = False

@@ -53,8 +53,10 @@ def connect(url: str = "local://", *, profile: str = "onprem", **options: Any) -
 
         backend = LocalBackend.from_url(url, profile=profile, **options)
     elif scheme in ("http", "https"):
-        raise CMPivotError("AdminService connections are not available in this version",
-                           hint="use demo:// for a simulated site or local:// for this machine")
+        from .backends.adminservice import AdminServiceBackend
+
+        # options: token=, auth="negotiate", verify="root.pem", request_timeout=, retries=, ...
+        backend = AdminServiceBackend.from_url(url, profile=profile, **options)
     else:
         raise CMPivotError(f"unknown connection {url!r}",
                            hint="use local://, demo:// or https://<provider>/AdminService")

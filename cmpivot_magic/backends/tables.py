@@ -43,7 +43,7 @@ class Devices(Protocol):
 
     def is_offline(self, resource_ids: Sequence[int]) -> np.ndarray: ...
 
-    def entity_error(self, entity: catalog.Entity, resource_id: int) -> str | None: ...
+    def entity_error(self, entity: catalog.Entity, resource_id: int, args: tuple[object, ...] = ()) -> str | None: ...
 
 
 @dataclass
@@ -78,13 +78,14 @@ class TableBackend:
         offline = self.device_facts.is_offline(ids)
         replies: list[tuple[float, DeviceReply]] = []
         answering: list[Target] = []
-        entities = _entities_of(request.query.plan)
+        scans = _scans_of(request.query.plan)
         for t, lat, off in zip(targets, latency, offline, strict=True):
             if off:
                 replies.append((0.0, DeviceReply(t.name, t.resource_id, DeviceStatus.OFFLINE,
                                                  error="the device was offline when the query was sent", elapsed=0.0)))
                 continue
-            error = next((e for e in (self.device_facts.entity_error(ent, t.resource_id) for ent in entities) if e), None)
+            error = next((e for e in (self.device_facts.entity_error(ent, t.resource_id, args) for ent, args in scans)
+                          if e), None)
             if error:
                 replies.append((float(lat), DeviceReply(t.name, t.resource_id, DeviceStatus.FAILED, error=error,
                                                         elapsed=float(lat))))
@@ -155,11 +156,12 @@ class TableBackend:
         return tuple(dict.fromkeys(targets))
 
 
-def _entities_of(plan: p.Plan) -> list[catalog.Entity]:
-    seen: dict[str, catalog.Entity] = {}
+def _scans_of(plan: p.Plan) -> list[tuple[catalog.Entity, tuple[object, ...]]]:
+    """Each distinct (entity, arguments) the plan reads — a device may fail one of them."""
+    seen: dict[tuple[str, tuple[object, ...]], catalog.Entity] = {}
     for scan in plan.scans():
-        seen.setdefault(scan.table, catalog.entity(scan.table))
-    return list(seen.values())
+        seen.setdefault((scan.table, scan.args), catalog.entity(scan.table))
+    return [(entity, args) for (_, args), entity in seen.items()]
 
 
 def columns_read(plan: p.Plan) -> set[str] | None:

@@ -328,7 +328,6 @@ class Planner:
             device = schema.device
         else:
             cols = self._assignments(items, schema, scope)
-            names = {c for c, _ in cols}
             device = None
             if schema.device is not None:
                 keep = [c for c, e in cols if isinstance(e, Col) and e.name == schema.device]
@@ -337,7 +336,6 @@ class Planner:
                 else:  # the device association survives project (§9.6)
                     cols.append((p.HIDDEN_DEVICE, Col(schema.device, ScalarType.STRING)))
                     device = p.HIDDEN_DEVICE
-            del names
         return p.Select(tuple(cols)), _schema_of(cols, device)
 
     def _assignments(

@@ -90,6 +90,19 @@ def format_timespan(ns: int) -> str:
     return f"{ns}nanosecond"
 
 
+def format_clock_timespan(ns: int) -> str:
+    """Kusto's clock text ``[-][d.]hh:mm:ss[.fffffffff]`` for ``ns``; ``clock_timespan_ns`` reads it back.
+
+    Used for negative timespans: ``-1h`` would read back as minus applied to ``1h``."""
+    sign, ns = ("-" if ns < 0 else ""), abs(ns)
+    seconds, frac = divmod(ns, 10**9)
+    minutes, ss = divmod(seconds, 60)
+    hours, mm = divmod(minutes, 60)
+    days, hh = divmod(hours, 24)
+    text = f"{sign}{f'{days}.' if days else ''}{hh:02d}:{mm:02d}:{ss:02d}"
+    return text + ("." + f"{frac:09d}".rstrip("0") if frac else "")
+
+
 _ISO_RE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"

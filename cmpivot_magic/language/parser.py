@@ -520,7 +520,7 @@ def _check_cmpivot(query: n.QueryText, text: str) -> None:
         span: n.Span | None = getattr(node, "span", None)
         start = span.start if span else 0
         if after is not None:  # a keyword in the middle of the node: find it in the text
-            m = re.compile(rf"\b{keyword}\b", re.IGNORECASE).search(text, after, span.end if span else None)
+            m = re.compile(rf"\b{keyword}\b", re.IGNORECASE).search(text, after, span.end if span else len(text))
             start = m.start() if m else after
         raise dialect_error(text, token_type, start, start + len(keyword))
 

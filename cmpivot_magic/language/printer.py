@@ -65,7 +65,8 @@ def format_literal(node: n.Literal) -> str:
     if t == "datetime":
         return f"datetime({lit.format_datetime(v)})"
     if t == "timespan":
-        return lit.format_timespan(v) if v >= 0 else f"-{lit.format_timespan(-v)}"
+        # a negative value (only timespan(-...) makes one) keeps the call form: `-1h` is unary minus
+        return lit.format_timespan(v) if v >= 0 else f"timespan({lit.format_clock_timespan(v)})"
     if t == "real":
         text = repr(float(v))
         return text if text not in ("inf", "-inf", "nan") else f"real({text.replace('inf', '+inf')})"

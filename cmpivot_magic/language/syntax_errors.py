@@ -254,8 +254,8 @@ def syntax_error(text: str, err: UnexpectedInput, dialect: str, parser: Lark) ->
         replay = ([], fallback)
     tokens, accepts = replay
     if token is not None and token.type == "$END":
-        pos = tokens[-1].end_pos if tokens else 0
-    failure = _Failure(text, dialect, pos or 0, token, tokens, accepts)
+        pos = (tokens[-1].end_pos or 0) if tokens else 0
+    failure = _Failure(text, dialect, pos, token, tokens, accepts)
     return _diagnose(failure, parser)
 
 
@@ -267,7 +267,7 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
     if f.dialect == "cmpivot":
         for i, tok in enumerate(f.tokens):
             if tok.type in KQL_ONLY and (tok.type != "LIMIT" or (i and f.tokens[i - 1].type == "VBAR")):
-                return dialect_error(text, tok.type, tok.start_pos, tok.end_pos)
+                return dialect_error(text, tok.type, tok.start_pos or 0, tok.end_pos or 0)
 
     if f.token is None and _QUOTE_RE.match(text, f.pos):
         return _unterminated_string(f)

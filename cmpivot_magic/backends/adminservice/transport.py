@@ -11,6 +11,7 @@ becomes an error from ``errors.py`` that says what to do. ``Stats`` counts reque
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
@@ -115,7 +116,8 @@ class Transport:
         while True:
             self._limiter.acquire()
             try:
-                response = self.session.request(method, url, json=body, timeout=(
+                # verify= given per request: requests lets REQUESTS_CA_BUNDLE override Session.verify
+                response = self.session.request(method, url, json=body, verify=self.session.verify, timeout=(
                     self.policy.connect_timeout, self.policy.read_timeout))
                 content = response.content  # read the whole body now: a cut-short body raises here
             except _TRANSIENT as err:
@@ -163,10 +165,8 @@ class Transport:
         delay = min(self.policy.backoff_max, self.policy.backoff * 2 ** (attempt - 1))
         delay *= random.uniform(0.5, 1.0)
         if retry_after:
-            try:
+            with contextlib.suppress(ValueError):  # an HTTP date: the exponential backoff will do
                 delay = max(delay, min(float(retry_after), self.policy.backoff_max * 4))
-            except ValueError:
-                pass  # an HTTP date: the exponential backoff will do
         self._sleep(delay)
 
     def _count(self, status: int | None, size: int) -> None:

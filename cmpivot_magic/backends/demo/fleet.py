@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from . import windows_data as wd
-from .randomness import alnum_strings, guids, hex_strings, pick, stream
+from .randomness import NULL, alnum_strings, guids, hex_strings, pick, stream
 from .software_data import PRODUCTS
 
 ALL_MODELS = wd.MODELS + wd.SERVER_MODELS
@@ -141,8 +141,8 @@ def _version_field(fleet: Fleet, product: str, index: int) -> np.ndarray:
     spec = next(p for p in PRODUCTS if p.key == product)
     chosen = fleet.products[product]
     if product == "configmgr":
-        values = np.where(chosen >= 0, fleet.client_version, None) if index == 1 else np.where(
-            chosen >= 0, "Configuration Manager Client", None)
+        values = np.where(chosen >= 0, fleet.client_version, NULL) if index == 1 else np.where(
+            chosen >= 0, "Configuration Manager Client", NULL)
         return values.astype(object)
     table = np.array([v[index] for v in spec.versions] + [None], dtype=object)
     return table[np.where(chosen >= 0, chosen, len(spec.versions))]
@@ -169,7 +169,7 @@ def _skewed(rng: np.random.Generator, weights: list[float], hygiene: np.ndarray)
 def _exact_fraction(rng: np.random.Generator, pool: np.ndarray, fraction: float) -> np.ndarray:
     """A mask choosing round(fraction * |pool|) of the positions in ``pool``."""
     chosen = np.zeros(pool.size, dtype=bool)
-    k = int(round(fraction * pool.size))
+    k = round(fraction * pool.size)
     chosen[rng.permutation(pool.size)[:k]] = True
     return chosen
 
@@ -271,7 +271,7 @@ def build_fleet(n: int, seed: int, offline: float, failure: float, ps4: float) -
     dept = np.array([d[0] for d in wd.DEPARTMENTS], dtype=object)[pick(people, n, [d[1] for d in wd.DEPARTMENTS])]
     dept[is_server] = "IT"
     domain_joined = ~((people.random(n) < 0.01) & (role != "DC"))
-    user = np.where(logged_on, np.char.add(f"{wd.NETBIOS_DOMAIN}\\", sam.astype(str)).astype(object), None)
+    user = np.where(logged_on, np.char.add(f"{wd.NETBIOS_DOMAIN}\\", sam.astype(str)).astype(object), NULL)
     user = np.where(domain_joined | ~logged_on, user,
                     np.char.add(np.char.add(name.astype(str), "\\"), "kiosk").astype(object))
 
@@ -281,7 +281,7 @@ def build_fleet(n: int, seed: int, offline: float, failure: float, ps4: float) -
     failing = np.zeros(n, dtype=bool)
     failing[online] = _exact_fraction(health, online, failure)
     messages = np.array([m[0] for m in wd.FAILURE_MESSAGES], dtype=object)
-    fail_msg = np.where(failing, messages[pick(health, n, [m[1] for m in wd.FAILURE_MESSAGES])], None)
+    fail_msg = np.where(failing, messages[pick(health, n, [m[1] for m in wd.FAILURE_MESSAGES])], NULL)
     slow = health.random(n) < 0.1
     latency = np.where(slow, health.lognormal(np.log(12.0), 0.7, n), health.lognormal(np.log(2.4), 0.38, n))
     latency = np.clip(latency, 0.4, 60.0)
@@ -337,7 +337,7 @@ def build_fleet(n: int, seed: int, offline: float, failure: float, ps4: float) -
     sec = stream(seed, "fleet", "security")
     aad = np.where(is_server, sec.random(n) < 0.1, sec.random(n) < 0.72) & domain_joined
     aad_id = guids(sec, n, upper=False).to_numpy().astype(object)
-    aad_id = np.where(aad, aad_id, None)
+    aad_id = np.where(aad, aad_id, NULL)
     physical = ~vm
     tpm = np.where(physical, sec.random(n) < 0.99, sec.random(n) < 0.45)
     tpm &= os_idx != _LEGACY_SRV
@@ -349,7 +349,7 @@ def build_fleet(n: int, seed: int, offline: float, failure: float, ps4: float) -
     fleet = Fleet(
         n=n, seed=seed, rid=rid, name=name, is_server=is_server, role=role, form=form, model=model,
         firmware=fw, serial=serial, os=os_idx, edition=edition, sku=sku, ubr=ubr, patched=patched,
-        hygiene=hygiene, install_age=install_age, boot_age=boot_age, user=user, sam=np.where(logged_on, sam, None),
+        hygiene=hygiene, install_age=install_age, boot_age=boot_age, user=user, sam=np.where(logged_on, sam, NULL),
         full_name=full_name, dept=dept, domain_joined=domain_joined, offline=off, failure=fail_msg,
         ps4=legacy, latency=latency, last_active_age=last_active_age, client_version=client_version,
         sms_guid=sms_guid, cpu=cpu, ram_mb=ram_mb.astype(np.int64), c_size=c_size, c_free=c_free,

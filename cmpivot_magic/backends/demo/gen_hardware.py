@@ -7,6 +7,7 @@ Drives come from one per-device table (``drives``) so the same C: is low on spac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import polars as pl
 from .fleet import Fleet
 from .generators import DEVICE, Draw, Request, generates
 from .generic import F, Seq, W, fact, profile
-from .randomness import guids, hex_strings, stream
+from .randomness import NULL, guids, hex_strings, stream
 
 MB = 1 << 20
 
@@ -195,7 +196,7 @@ profile(
     Size=lambda d: np.where(d.k == 0, d.of(d.fleet.c_size) + 1_000 * MB, d.of(d.fleet.d_size) + 16 * MB),
     AllocatedSize=lambda d: np.where(d.k == 0, d.of(d.fleet.c_size) + 1_000 * MB, d.of(d.fleet.d_size) + 16 * MB),
     LogicalSectorSize=512, PhysicalSectorSize=4096, SpindleSpeed=0, CanPool=False, Usage=1,
-    ObjectId=F("{{1}}\\\\{name}\\root/Microsoft/Windows/Storage/Providers_v2\\SPACES_PhysicalDisk.ObjectId=\"{{{hex8}}}\""),
+    ObjectId=F("{1}\\\\{name}\\root/Microsoft/Windows/Storage/Providers_v2\\SPACES_PhysicalDisk.ObjectId=\"{{hex8}}\""),
     UniqueId=F("{hex16}"), Description=None, PartNumber=None,
 )
 
@@ -309,7 +310,7 @@ profile(
 profile(
     "NetworkAdapterConfiguration", Index=1, Description=_nic(0), Caption=lambda d: np.char.add("[00000001] ", _nic(0)(d).astype(str)),
     IPEnabled=True, DHCPEnabled=lambda d: ~d.of(d.fleet.is_server),
-    DHCPServer=lambda d: np.where(d.of(d.fleet.is_server), None, np.where(np.char.startswith(d.of(d.fleet.ip).astype(str), "192.168."), "192.168.1.1", "10.1.0.20")),
+    DHCPServer=lambda d: np.where(d.of(d.fleet.is_server), NULL, np.where(np.char.startswith(d.of(d.fleet.ip).astype(str), "192.168."), "192.168.1.1", "10.1.0.20")),
     DHCPLeaseObtained=lambda d: d.ages(0.1, 4), DHCPLeaseExpires=lambda d: -d.ages(1, 4),
     DNSDomain=lambda d: np.where(np.char.startswith(d.of(d.fleet.ip).astype(str), "192.168."), "home", "contoso.com"),
     DNSHostName=fact("name"), MACAddress=lambda d: np.char.replace(d.of(d.fleet.mac).astype(str), "-", ":"), ServiceName=_nic(2),
@@ -387,9 +388,14 @@ profile("PrintJobs", rows=(0, 1), where=lambda f: ~f.is_server & (stream(f.seed,
         Owner=lambda d: d.of(d.fleet.sam), DriverName="HP Universal Printing PCL 6", HostPrintQueue="\\\\PRN01",
         JobStatus="Printing", Status="Degraded", TotalPages=lambda d: d.ints(1, 40), PagesPrinted=0,
         TimeSubmitted=lambda d: d.ages(0, 0.02))
+def _rarely(name: str) -> Callable[[Fleet], np.ndarray]:
+    """One device in a hundred still has this hardware."""
+    return lambda f: stream(f.seed, "rare", name).random(f.n) < 0.01
+
+
 for _rare in ("Modem", "TapeDrive", "ParallelPort", "PCMCIAController", "UninterruptiblePowerSupply", "ConnectedDevice",
               "EmbeddedDeviceInformation"):
-    profile(_rare, where=lambda f, _r=_rare: stream(f.seed, "rare", _r).random(f.n) < 0.01)
+    profile(_rare, where=_rarely(_rare))
 profile("SerialPorts", where=lambda f: f.form == "Desktop", DeviceID="COM1", Name="Communications Port (COM1)",
         Caption="Communications Port (COM1)", ProviderType="RS232 Serial Port", MaxBaudRate=115200,
         MaximumInputBufferSize=0, MaximumOutputBufferSize=0, Binary=True, OSAutoDiscovered=True, SystemName=fact("name"))

@@ -208,9 +208,8 @@ def ccm_log(request: Request) -> pl.DataFrame:
     if spec is None:
         return _empty_events()
     frame = draw_events(request.fleet, f"ccmlog/{log.lower()}", spec, span)
-    threads = request.rng("threads").integers(1000, 24000, (request.fleet.n, 4))
-    pick_thread = request.rng("thread-pick").integers(0, 4, frame.height)
-    thread = threads[frame[DEVICE].to_numpy(), pick_thread]
+    threads = stream(request.fleet.seed, "logs", "threads", log.lower()).integers(1000, 24000, (request.fleet.n, 4))
+    thread = threads[frame[DEVICE].to_numpy(), frame["age"].to_numpy() % 4]   # fixed per event, whatever the span
     return frame.select(
         DEVICE, pl.col("message").alias("LogText"), pl.col("age").alias("DateTime"),
         pl.col("source").alias("Component"), pl.lit("").alias("Context"),

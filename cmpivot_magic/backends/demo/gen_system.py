@@ -112,7 +112,7 @@ def _sockets(fleet: Fleet, rng: Any) -> np.ndarray:
 profile("Device", Domain=_domain, UserName=fact("user"), Manufacturer=lambda d: d.of(d.fleet.manufacturer),
         Model=lambda d: d.of(d.fleet.model_name))
 
-_OS_COMMON = dict(
+_OS_COMMON: dict[str, Any] = dict(
     Caption=lambda d: d.of(d.fleet.caption), Version=_os_attr("version"), BuildNumber=_os_attr("build"),
     OSArchitecture="64-bit", Manufacturer="Microsoft Corporation", InstallDate=fact("install_age"),
     LastBootUpTime=_boot, OSLanguage=_language, ProductType=_product_type, Locale=_locale,

@@ -63,11 +63,11 @@ class Profile:
 PROFILES: dict[str, Profile] = {}
 
 
-def profile(name: str, rows: Counts = (1, 1), where: Callable[[Fleet], np.ndarray] | None = None,
+def profile(entity_name: str, /, rows: Counts = (1, 1), where: Callable[[Fleet], np.ndarray] | None = None,
             **values: Spec) -> None:
     """Register how the generic generator fills ``name``: rows per device (a range, or a function
     of the fleet), which devices have rows, and column values."""
-    PROFILES[name.lower()] = Profile(rows, where, values)
+    PROFILES[entity_name.lower()] = Profile(rows, where, values)
 
 
 def fact(attribute: str) -> Callable[[Draw], np.ndarray]:

@@ -18,7 +18,7 @@ def build_collections(fleet: Fleet) -> tuple[pl.DataFrame, dict[str, np.ndarray]
     workstation = ~f.is_server
     pilot_rank = np.argsort(-(f.hygiene + 0.3 * (f.dept == "IT")), kind="stable")
     pilot = np.zeros(f.n, dtype=bool)
-    pilot[pilot_rank[: max(1, int(round(0.05 * workstation.sum())))]] = True
+    pilot[pilot_rank[: max(1, round(0.05 * int(workstation.sum())))]] = True
     pilot &= workstation
     inactive = f.offline & (f.last_active_age > 14 * 86400)
     low_disk = f.c_free < f.c_size // 10

@@ -14,6 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+NULL = np.array(None, dtype=object)
+"""A null for ``np.where`` over object arrays (a bare None there trips the type checker)."""
+
 _HEX_UPPER = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
 _HEX_LOWER = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _ALNUM = np.frombuffer(b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ", dtype=np.uint8)

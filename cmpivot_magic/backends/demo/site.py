@@ -27,9 +27,12 @@ from ...catalog import Entity, find_entity
 from ...language.types import ScalarType
 from . import windows_data as wd
 from .fleet import Fleet, build_fleet
-from .generators import Request, empty_rows, finish, generator_for
 from .gen_logs import event_log_error
+from .generators import Request, empty_rows, finish, generator_for
 from .membership import build_collections
+
+Ids = Sequence[int] | np.ndarray | pl.Series
+"""Resource ids: a list, an array or a polars Series (``site.devices["ResourceId"]``)."""
 
 _NOT_RECOGNISED = ("The term '{}' is not recognized as the name of a cmdlet, function, script file, or operable "
                    "program. Check the spelling of the name, or if a path was included, verify that the path is "
@@ -42,10 +45,14 @@ _PS5_COMMANDS = {"administrators": "Get-LocalGroupMember", "connection": "Conver
 class DemoSite:
     """A simulated site of ``devices`` devices; fractions ``offline`` (never answer), ``failure``
     (of online devices: fail every query with a client error) and ``ps4`` (PowerShell 4.0, so the
-    PowerShell 5 entities fail). ``now`` anchors ``devices.LastActiveTime`` (default: creation)."""
+    PowerShell 5 entities fail). ``anchor`` (default: when the site was built; assignable) is the
+    "now" of ``devices.LastActiveTime``."""
+
+    cache_size = 48
+    """Entity tables kept (whole-site rows of one entity and arguments each)."""
 
     def __init__(self, devices: int = 200, seed: int = 7, offline: float = 0.1, failure: float = 0.02,
-                 ps4: float = 0.03, *, now: dt.datetime | None = None, cache_size: int = 48) -> None:
+                 ps4: float = 0.03) -> None:
         if devices < 1:
             raise ValueError("a demo site needs at least one device")
         for label, value in (("offline", offline), ("failure", failure), ("ps4", ps4)):
@@ -53,10 +60,9 @@ class DemoSite:
                 raise ValueError(f"{label} is a fraction between 0 and 1, not {value}")
         self.seed, self.offline, self.failure, self.ps4 = seed, offline, failure, ps4
         self.fleet: Fleet = build_fleet(devices, seed, offline, failure, ps4)
-        self.anchor = _utc(now or dt.datetime.now(dt.UTC))
+        self._anchor = _utc(dt.datetime.now(dt.UTC))
         self._names = pl.Series("Device", self.fleet.name.tolist(), dtype=pl.String)
         self._cache: OrderedDict[tuple[Any, ...], pl.DataFrame] = OrderedDict()
-        self._cache_size = cache_size
         self._lock = threading.RLock()
 
     def __repr__(self) -> str:
@@ -64,6 +70,15 @@ class DemoSite:
                 f"failure={self.failure}, ps4={self.ps4})")
 
     # ------------------------------------------------------------------------------- devices
+
+    @property
+    def anchor(self) -> dt.datetime:
+        return self._anchor
+
+    @anchor.setter
+    def anchor(self, when: dt.datetime) -> None:
+        self._anchor = _utc(when)
+        self.__dict__.pop("devices", None)
 
     @cached_property
     def devices(self) -> pl.DataFrame:
@@ -102,7 +117,7 @@ class DemoSite:
             raise KeyError(collection_id)
         return self.fleet.rid[found]
 
-    def positions(self, resource_ids: Sequence[int] | np.ndarray | pl.Series) -> np.ndarray:
+    def positions(self, resource_ids: Ids) -> np.ndarray:
         """Device positions of resource ids; ``KeyError`` for one the site doesn't have."""
         ids = np.asarray(resource_ids, dtype=np.int64).ravel()
         pos = np.searchsorted(self.fleet.rid, ids)
@@ -114,7 +129,7 @@ class DemoSite:
 
     # ----------------------------------------------------------------------- device behaviour
 
-    def latency_seconds(self, resource_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+    def latency_seconds(self, resource_ids: Ids) -> np.ndarray:
         """Seconds each device takes to answer: mostly 1-5 s, a tail to a minute; fixed per device."""
         return self.fleet.latency[self.positions(resource_ids)]
 
@@ -123,7 +138,7 @@ class DemoSite:
         """Per device (site order): True for devices that never answer."""
         return self.fleet.offline.copy()
 
-    def is_offline(self, resource_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+    def is_offline(self, resource_ids: Ids) -> np.ndarray:
         return self.fleet.offline[self.positions(resource_ids)]
 
     def failure_message(self, resource_id: int) -> str | None:
@@ -131,7 +146,7 @@ class DemoSite:
         message = self.fleet.failure[self.positions([resource_id])[0]]
         return None if message is None else str(message)
 
-    def powershell_version(self, resource_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+    def powershell_version(self, resource_ids: Ids) -> np.ndarray:
         """'5.1', or '4.0' on the devices still on Windows 8.1 / Server 2012 R2."""
         return np.where(self.fleet.ps4[self.positions(resource_ids)], "4.0", "5.1").astype(object)
 
@@ -155,18 +170,16 @@ class DemoSite:
 
     # ---------------------------------------------------------------------------------- tables
 
-    def table(self, entity: Entity, args: tuple[Any, ...], resource_ids: Sequence[int] | np.ndarray,
+    def table(self, entity: Entity, args: tuple[Any, ...], resource_ids: Ids,
               now: dt.datetime, columns: Sequence[str] | None = None) -> pl.DataFrame:
         """Rows of ``entity(args)`` for those devices: ``Device`` first, then the catalog's columns
         in order with the catalog's types (datetimes UTC, to the second)."""
         now = _utc(now)
         normalised = normalise_args(entity, args)
-        positions: np.ndarray | None = self.positions(resource_ids)
-        assert positions is not None
-        if positions.size == self.fleet.n and np.unique(positions).size == self.fleet.n:
-            positions = None
+        positions = self.positions(resource_ids)
+        everyone = positions.size == self.fleet.n and np.unique(positions).size == self.fleet.n
         rows = self.rows(entity, normalised, now)
-        return finish(rows, entity, self._names, now, positions, columns)
+        return finish(rows, entity, self._names, now, None if everyone else positions, columns)
 
     def rows(self, entity: Entity, args: tuple[Any, ...], now: dt.datetime) -> pl.DataFrame:
         """The whole site's rows of ``entity(args)`` with datetimes as ages (cached)."""
@@ -184,7 +197,7 @@ class DemoSite:
             if rows.height == 0:
                 rows = empty_rows(entity)
             self._cache[key] = rows
-            while len(self._cache) > self._cache_size:
+            while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
             return rows
 

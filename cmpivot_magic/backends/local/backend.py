@@ -30,7 +30,7 @@ class _ThisMachine:
     def is_offline(self, resource_ids: Sequence[int]) -> np.ndarray:
         return np.zeros(len(resource_ids), dtype=bool)
 
-    def entity_error(self, entity: catalog.Entity, resource_id: int) -> str | None:
+    def entity_error(self, entity: catalog.Entity, resource_id: int, args: tuple[object, ...] = ()) -> str | None:
         return None
 
 

@@ -1,0 +1,200 @@
+"""``https://<provider>/AdminService``: the backend for real ConfigMgr sites (and the emulator).
+
+``AdminServiceBackend.from_url(url, token=..., auth=..., verify=...)`` builds a ``requests.Session``
+(credentials from ``auth.py``, TLS verification on, ``verify=`` the site's root CA) and hands it
+to ``AdminServiceClient``; pass ``session=`` to use one of your own (a replay, a test double).
+
+What it sends: only the query's device part (``query.device_query``) — the global part runs in
+the session over the union of the devices' rows, as with every backend. Where:
+
+- a collection (``collection="SMS00001"``, the default) → one collection-route operation;
+- devices by name → one device-route operation per device. The AdminService has no multi-device
+  route; a temporary collection would need collection-write rights most CMPivot users lack,
+  waits for membership evaluation and is left behind if the notebook dies, and a covering
+  collection would send the query to devices nobody picked. Selections above
+  ``max_device_operations`` devices are refused with a pointer to collections.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+import requests
+
+from ...errors import CMPivotError
+from ..base import DeviceRequest, Target
+from .auth import credentials_for
+from .client import AdminServiceClient, get_field
+from .operation import AdminServiceOperation, CollectionOperation, DevicesOperation, PollPolicy
+from .rows import parse_datetime
+from .transport import Policy
+
+DEFAULT_COLLECTION = "SMS00001"
+OPTIONS = ("token", "auth", "verify", "session", "request_timeout", "retries", "backoff", "max_rate",
+           "poll_interval", "max_device_operations")
+DEVICE_COLUMNS = ("Name", "ResourceId", "Domain", "UserName", "OSCaption", "ClientVersion", "IsClient",
+                  "IsOnline", "LastActiveTime")
+
+
+class AdminServiceBackend:
+    """Devices, collections and CMPivot operations of one site's AdminService."""
+
+    def __init__(self, url: str, profile: str, client: AdminServiceClient, poll: PollPolicy | None = None,
+                 *, max_device_operations: int = 100) -> None:
+        self.url, self.profile, self.client = url, profile, client
+        self.poll_policy = poll or PollPolicy()
+        self.max_device_operations = max_device_operations
+        self._devices: pd.DataFrame | None = None
+        self._collection_of: OrderedDict[tuple[Target, ...], str] = OrderedDict()
+        self.operations: list[AdminServiceOperation] = []
+
+    @classmethod
+    def from_url(cls, url: str, *, profile: str = "onprem", **options: Any) -> AdminServiceBackend:
+        unknown = sorted(set(options) - set(OPTIONS))
+        if unknown:
+            raise CMPivotError(f"unknown AdminService option {unknown[0]!r}", hint=f"options are: {', '.join(OPTIONS)}")
+        base = base_url(url)
+        session: requests.Session | None = options.get("session")
+        if session is None:
+            session = requests.Session()
+            session.auth = credentials_for(base, token=options.get("token"), auth=options.get("auth"))
+            verify = options.get("verify", True)
+            session.verify = verify if isinstance(verify, bool) else str(verify)
+            session.headers.update({"Accept": "application/json"})
+        timeout = options.get("request_timeout")
+        connect, read = (timeout if isinstance(timeout, tuple) else (min(10.0, float(timeout)), float(timeout))) \
+            if timeout is not None else (Policy.connect_timeout, Policy.read_timeout)
+        policy = Policy(connect_timeout=connect, read_timeout=read,
+                        retries=int(options.get("retries", Policy.retries)),
+                        backoff=float(options.get("backoff", Policy.backoff)),
+                        max_rate=float(options.get("max_rate", Policy.max_rate)))
+        first, cap = options.get("poll_interval") or (PollPolicy.first, PollPolicy.cap)
+        client = AdminServiceClient(base, session, policy, profile=profile)
+        return cls(base, profile, client, PollPolicy(first=float(first), cap=float(cap)),
+                   max_device_operations=int(options.get("max_device_operations", 100)))
+
+    def __repr__(self) -> str:
+        return f"AdminServiceBackend({self.url!r}, profile={self.profile!r})"
+
+    # --------------------------------------------------------------------------- inventory
+
+    def devices(self) -> pd.DataFrame:
+        """One row per device: Name, ResourceId, Domain, UserName, OSCaption, ClientVersion,
+        IsClient, IsOnline (``CNIsOnline``), LastActiveTime."""
+        states = {}
+        for row in self.client.device_states():
+            rid = get_field(row, "ResourceID")
+            if rid is not None:
+                states[int(rid)] = row
+        records = []
+        for row in self.client.devices():
+            rid = get_field(row, "MachineId") if get_field(row, "MachineId") is not None else get_field(row, "ResourceId")
+            if rid is None:
+                continue
+            state = states.get(int(rid), {})
+
+            def pick(*names: str, _row: dict[str, Any] = row, _state: dict[str, Any] = state) -> Any:
+                for source in (_state, _row):
+                    for name in names:
+                        value = get_field(source, name)
+                        if value not in (None, ""):
+                            return value
+                return None
+
+            online = pick("CNIsOnline")
+            active = pick("LastActiveTime")
+            records.append((str(pick("Name")), int(rid), pick("Domain", "ResourceDomainOrWorkgroup"),
+                            pick("UserName", "LastLogonUserName"), pick("DeviceOS", "OperatingSystemNameandVersion"),
+                            pick("ClientVersion"), _flag(pick("IsClient", "Client")), _flag(online),
+                            parse_datetime(active) if active is not None else None))
+        frame = pd.DataFrame.from_records(records, columns=list(DEVICE_COLUMNS))
+        frame["ResourceId"] = frame["ResourceId"].astype("int64")
+        frame["IsOnline"] = frame["IsOnline"].astype("boolean")
+        frame["IsClient"] = frame["IsClient"].astype("boolean")
+        frame["LastActiveTime"] = pd.to_datetime(frame["LastActiveTime"], utc=True)
+        self._devices = frame
+        return frame.copy()
+
+    def collections(self) -> pd.DataFrame:
+        rows = self.client.collections()
+        records = [(str(get_field(r, "CollectionID")), get_field(r, "Name"), int(get_field(r, "MemberCount") or 0),
+                    get_field(r, "Comment")) for r in rows]
+        return pd.DataFrame.from_records(records, columns=["CollectionID", "Name", "MemberCount", "Comment"])
+
+    def collection_members(self, collection_id: str) -> tuple[Target, ...]:
+        rows = self.client.collection_members(collection_id)
+        targets = {int(get_field(r, "ResourceID")): str(get_field(r, "Name")) for r in rows}
+        return tuple(Target(name, rid) for rid, name in sorted(targets.items()))
+
+    def resolve(self, devices: Sequence[str] | None, collection: str | None) -> tuple[Target, ...]:
+        if devices is not None and collection is not None:
+            raise CMPivotError("target either devices or a collection, not both")
+        if devices is not None:
+            if not devices:
+                raise CMPivotError("no devices were selected")
+            return self._resolve_names(devices)
+        collection = (collection or DEFAULT_COLLECTION).upper()
+        targets = self.collection_members(collection)
+        if not targets:
+            if not self.client.collection_exists(collection):
+                ids = ", ".join(self.collections()["CollectionID"].head(8))
+                raise CMPivotError(f"no collection '{collection}' on {self.url}", hint=f"collections: {ids}, …")
+            raise CMPivotError(f"collection '{collection}' has no members", hint="pick another collection")
+        self._collection_of[targets] = collection
+        while len(self._collection_of) > 32:
+            self._collection_of.popitem(last=False)
+        return targets
+
+    def _resolve_names(self, names: Sequence[str]) -> tuple[Target, ...]:
+        known = self._devices if self._devices is not None else self.devices()
+        by_lower = {str(n).lower(): (str(n), int(r)) for n, r in zip(known["Name"], known["ResourceId"], strict=True)}
+        targets = []
+        for name in names:
+            hit = by_lower.get(str(name).lower())
+            if hit is None:
+                close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=3)
+                hint = f"did you mean {', '.join(by_lower[c][0] for c in close)}?" if close else \
+                    "session.devices() lists the devices you can see"
+                raise CMPivotError(f"no device named '{name}' on {self.url}", hint=hint)
+            targets.append(Target(*hit))
+        return tuple(dict.fromkeys(targets))
+
+    # ------------------------------------------------------------------------------ queries
+
+    def submit(self, request: DeviceRequest) -> AdminServiceOperation:
+        collection = self._collection_of.get(request.targets)
+        operation: AdminServiceOperation
+        if collection is not None and self.profile != "tenant-attach":
+            operation = CollectionOperation(self.client, request, collection, self.poll_policy)
+        else:
+            if len(request.targets) > self.max_device_operations:
+                raise CMPivotError(
+                    f"{len(request.targets)} devices were picked by name; each needs its own operation on the site",
+                    hint=f"query a collection instead (collection='...'), or pick at most "
+                         f"{self.max_device_operations} devices (max_device_operations= raises the limit)")
+            operation = DevicesOperation(self.client, request, self.poll_policy)
+        self.operations.append(operation)
+        return operation
+
+
+def base_url(url: str) -> str:
+    """``https://cm01`` → ``https://cm01/AdminService``; query and fragment dropped."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/AdminService"
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
+def _flag(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
+
+
+__all__ = ["AdminServiceBackend", "base_url"]

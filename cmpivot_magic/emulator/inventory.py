@@ -1,0 +1,153 @@
+"""The site as the AdminService's classes show it, and who may see and query what.
+
+``Inventory`` turns the demo site's devices and collections into the rows of ``v1.0/Device``,
+``wmi/SMS_R_System``, ``wmi/SMS_CombinedDeviceResources`` (``CNIsOnline`` from the site's offline
+devices), ``wmi/SMS_Collection`` and ``wmi/SMS_FullCollectionMembership``. ``Grant`` is a token's
+role, scoped like ConfigMgr RBAC: Read on some collections (what lists show), Run CMPivot on some
+(where queries may go; 403 elsewhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from ..backends.demo.site import DemoSite
+
+SITE_CODE = "CON"
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A token's ConfigMgr role: collections it may read and run CMPivot on (None: all)."""
+
+    name: str
+    read: frozenset[str] | None = None
+    run: frozenset[str] | None = None
+
+    def can_read(self, collection_id: str) -> bool:
+        return self.read is None or collection_id.upper() in self.read
+
+    def can_run(self, collection_id: str) -> bool:
+        return self.run is None or collection_id.upper() in self.run
+
+
+class Inventory:
+    """Rows of the AdminService classes for one demo site."""
+
+    def __init__(self, site: DemoSite) -> None:
+        self.site = site
+
+    @cached_property
+    def _devices(self) -> list[Row]:
+        return self.site.devices.to_dicts()
+
+    @cached_property
+    def ids(self) -> set[int]:
+        return {int(d["ResourceId"]) for d in self._devices}
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return {int(d["ResourceId"]): str(d["Name"]) for d in self._devices}
+
+    @cached_property
+    def members(self) -> dict[str, set[int]]:
+        ids = self.site.collections.get_column("CollectionID").to_list()
+        return {cid: {int(r) for r in np.asarray(self.site.members(cid))} for cid in ids}
+
+    @cached_property
+    def collections_of(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {rid: [] for rid in self.ids}
+        for cid, rids in self.members.items():
+            for rid in rids:
+                out[rid].append(cid)
+        return out
+
+    # ------------------------------------------------------------------------------ scope
+
+    def visible(self, grant: Grant) -> set[int] | None:
+        """Resource ids the grant may read (None: all)."""
+        if grant.read is None:
+            return None
+        return set().union(*(self.members.get(c, set()) for c in grant.read))
+
+    def can_run_on_device(self, grant: Grant, resource_id: int) -> bool:
+        return grant.run is None or any(grant.can_run(c) for c in self.collections_of.get(resource_id, []))
+
+    def scoped(self, rows: list[Row], grant: Grant, key: str) -> list[Row]:
+        seen = self.visible(grant)
+        return rows if seen is None else [r for r in rows if int(r[key]) in seen]
+
+    # ------------------------------------------------------------------------------ classes
+
+    @cached_property
+    def device_rows(self) -> list[Row]:
+        """``v1.0/Device`` entities."""
+        return [{"MachineId": int(d["ResourceId"]), "Name": d["Name"], "SiteCode": SITE_CODE,
+                 "Domain": d.get("Domain"), "ClientVersion": d.get("ClientVersion"), "IsClient": True,
+                 "DeviceOS": d.get("OSCaption"), "ResourceType": 5} for d in self._devices]
+
+    @cached_property
+    def system_rows(self) -> list[Row]:
+        """``SMS_R_System`` instances."""
+        return [{"ResourceId": int(d["ResourceId"]), "Name": d["Name"], "NetbiosName": d["Name"],
+                 "ResourceDomainOrWorkgroup": d.get("Domain"), "OperatingSystemNameandVersion": d.get("OSCaption"),
+                 "Client": 1, "ClientVersion": d.get("ClientVersion"), "LastLogonUserName": d.get("UserName"),
+                 "Active": 1, "SMSAssignedSites": [SITE_CODE]} for d in self._devices]
+
+    @cached_property
+    def combined_rows(self) -> list[Row]:
+        """``SMS_CombinedDeviceResources`` instances; ``CNIsOnline`` false for offline devices."""
+        rows = []
+        for d in self._devices:
+            online = bool(d.get("IsOnline", True))
+            active = d.get("LastActiveTime")
+            rows.append({
+                "ResourceID": int(d["ResourceId"]), "Name": d["Name"], "Domain": d.get("Domain"),
+                "UserName": d.get("UserName"), "DeviceOS": d.get("OSCaption"), "ClientVersion": d.get("ClientVersion"),
+                "IsClient": True, "IsActive": online, "ClientState": 0, "CNIsOnline": online,
+                "CNIsOnInternet": False, "CNAccessMP": "CM01.contoso.com" if online else None,
+                "LastActiveTime": iso(active), "CNLastOnlineTime": iso(active) if online else None,
+                "CNLastOfflineTime": None if online else iso(active),
+            })
+        return rows
+
+    @cached_property
+    def collection_rows(self) -> list[Row]:
+        """``SMS_Collection`` instances (device collections, CollectionType 2)."""
+        rows = []
+        for c in self.site.collections.to_dicts():
+            cid = c["CollectionID"]
+            rows.append({"CollectionID": cid, "Name": c["Name"], "MemberCount": int(c["MemberCount"]),
+                         "Comment": c.get("Comment"), "CollectionType": 2,
+                         "LimitToCollectionID": "" if cid == "SMS00001" else "SMS00001",
+                         "LimitToCollectionName": "" if cid == "SMS00001" else "All Systems"})
+        return rows
+
+    def membership_rows(self, collection_id: str | None = None) -> list[Row]:
+        """``SMS_FullCollectionMembership`` instances, of one collection or all."""
+        chosen = [collection_id.upper()] if collection_id is not None else list(self.members)
+        rows = []
+        for cid in chosen:
+            for rid in sorted(self.members.get(cid, ())):
+                rows.append({"CollectionID": cid, "ResourceID": rid, "Name": self.names[rid], "SiteCode": SITE_CODE,
+                             "IsClient": True, "IsDirect": False})
+        return rows
+
+
+def iso(value: Any) -> str | None:
+    """A UTC datetime as the AdminService writes it: ``2024-05-01T12:34:56Z``."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S") + (f".{value.microsecond:06d}".rstrip("0") if value.microsecond else "") + "Z"
+    return str(value)
+
+
+__all__ = ["SITE_CODE", "Grant", "Inventory", "iso"]

@@ -1,0 +1,297 @@
+"""CMPivot operations on the emulated site: who answers when, with what, in which JSON.
+
+An operation is created by ``RunCMPivot`` with the query text it was sent. The demo site decides
+everything about each device: its latency, whether it is offline (never answers), whether it
+fails (the client's error) and its rows — ``TableBackend`` evaluates the query's device part
+per device exactly as for ``demo://``. If the text has a global part too (a client that sends the
+whole query), each device applies it to its own rows, as a ConfigMgr client runs what it is sent.
+Every row carries ``Device``.
+
+Devices answer ``latency / speed`` seconds after submission. Work happens on a background thread
+in latency order, in growing chunks, so the first answers are ready at once even on a big site;
+a device answers at its time or when its rows are ready, whichever is later. Answers are encoded
+to JSON once and reused by every poll, so serving a 10,000-device result costs a join of bytes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from ..backends.base import DeviceReply, DeviceRequest, DeviceStatus, Target
+from ..backends.tables import TableBackend
+from ..engine import evaluate as ev
+from ..engine.ir import Context
+from ..engine.plan import DEVICE, HIDDEN_DEVICE
+from ..language.types import ScalarType
+from ..query import Query
+from .inventory import iso
+
+CMPIVOT_OPERATION_TYPE = 145
+"""The client-operation type smsprov.log names for CMPivot ("initiated client operation 145")."""
+STATE_ACTIVE, STATE_COMPLETED, STATE_CANCELLED = 1, 2, 3
+FAILED_EXIT_CODE = -2147467259  # 0x80004005, E_FAIL
+
+
+@dataclass
+class Answer:
+    """One online device's answer, in latency order."""
+
+    resource_id: int
+    name: str
+    at: float
+    """Seconds after submission, already divided by the emulator's speed."""
+    status: DeviceStatus = DeviceStatus.PENDING
+    error: str | None = None
+    rows_json: bytes = b""
+    """The device's rows as JSON objects joined by commas (no brackets)."""
+    rows: int = 0
+
+
+class EmulatedOperation:
+    """One CMPivot operation: ``kind`` "device" (``key`` a ResourceId) or "collection" (a CollectionID)."""
+
+    def __init__(self, operation_id: int, kind: str, key: int | str, query: Query, targets: list[Target],
+                 backend: TableBackend, speed: float, now: dt.datetime, created_by: str) -> None:
+        self.id, self.kind, self.key, self.query = operation_id, kind, key, query
+        self.backend, self.speed, self.now, self.created_by = backend, speed, now, created_by
+        self.created = time.monotonic()
+        site = backend.device_facts
+        ids = [t.resource_id for t in targets]
+        offline: Any = site.is_offline(ids) if ids else []
+        latency: Any = site.latency_seconds(ids) if ids else []
+        self.total = len(targets)
+        self.offline = [t for t, off in zip(targets, offline, strict=True) if off]
+        online = sorted(((float(lat), t) for t, lat, off in zip(targets, latency, offline, strict=True) if not off),
+                        key=lambda x: (x[0], x[1].resource_id))
+        self.answers = [Answer(t.resource_id, t.name, lat / speed) for lat, t in online]
+        self.position = {a.resource_id: i for i, a in enumerate(self.answers)}
+        self._ats = [a.at for a in self.answers]
+        self._lock = threading.Lock()
+        self._ready = 0
+        self._completed = [0]  # cumulative counts over the first k answers
+        self._failed = [0]
+        self._fragments: list[bytes] = []  # completed answers as collection-result entries, in order
+        self.cancelled_at: float | None = None
+        self.compute_error: str | None = None
+        self._thread = threading.Thread(target=self._compute, name=f"cmpivot-op-{operation_id}", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------------------------ state
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.created
+
+    def _answered(self) -> int:
+        """How many answers (in latency order) the site has right now."""
+        limit = self.elapsed() if self.cancelled_at is None else min(self.elapsed(), self.cancelled_at)
+        with self._lock:
+            ready = self._ready
+        return min(ready, bisect.bisect_right(self._ats, limit))
+
+    def cancel(self) -> None:
+        if self.cancelled_at is None:
+            self.cancelled_at = self.elapsed()
+
+    def counts(self) -> tuple[int, int, int]:
+        """(completed, failed, answered) right now."""
+        k = self._answered()
+        return self._completed[k], self._failed[k], k
+
+    def finished(self) -> bool:
+        completed, failed, _ = self.counts()
+        return completed + failed + len(self.offline) >= self.total
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """Block until every answer is computed (for tests and benchmarks)."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    # -------------------------------------------------------------------------- responses
+
+    def status_row(self) -> dict[str, Any]:
+        """The operation's ``SMS_ClientOperationStatus`` instance."""
+        completed, failed, _ = self.counts()
+        state = STATE_CANCELLED if self.cancelled_at is not None else \
+            STATE_COMPLETED if completed + failed + len(self.offline) >= self.total else STATE_ACTIVE
+        return {
+            "ID": self.id, "Type": CMPIVOT_OPERATION_TYPE,
+            "CollectionID": self.key if self.kind == "collection" else "",
+            "TotalClients": self.total, "CompletedClients": completed, "FailedClients": failed,
+            "OfflineClients": len(self.offline), "UnknownClients": 0, "State": state, "IsExpired": False,
+            "RequestedTime": iso(self.now), "LastSummaryTime": iso(self.now + dt.timedelta(seconds=self.elapsed())),
+            "CreatedBy": self.created_by,
+        }
+
+    def collection_result(self, context: str) -> bytes | None:
+        """``{"value": [{"DeviceName", "ResourceId", "Result": [rows]}, ...]}``, or None (404) before
+        any device has answered."""
+        completed, _, _ = self.counts()
+        if completed == 0:
+            return None
+        with self._lock:
+            body = b",".join(self._fragments[:completed])
+        return b'{"@odata.context":' + json.dumps(context).encode() + b',"value":[' + body + b"]}"
+
+    def device_result(self, resource_id: int, context: str) -> bytes | None:
+        """``{"value": {"Result": [rows]}}`` for one device, or None (404) until it has answered."""
+        pos = self.position.get(resource_id)
+        if pos is None or pos >= self._answered():
+            return None
+        answer = self.answers[pos]
+        if answer.status not in (DeviceStatus.COMPLETED, DeviceStatus.TRUNCATED):
+            return None
+        return (b'{"@odata.context":' + json.dumps(context).encode() + b',"value":{"Result":['
+                + answer.rows_json + b"]}}")
+
+    def script_status_rows(self) -> list[dict[str, Any]]:
+        """``SMS_CMPivotStatus`` instances of the devices that answered (``ScriptOutput`` filled by
+        ``script_output`` only for the rows a request keeps)."""
+        k = self._answered()
+        rows = []
+        for a in self.answers[:k]:
+            failed = a.status == DeviceStatus.FAILED
+            rows.append({"ClientOperationId": self.id, "ResourceID": a.resource_id, "DeviceName": a.name,
+                         "ScriptExitCode": FAILED_EXIT_CODE if failed else 0, "ScriptOutput": None,
+                         "LastUpdateTime": iso(self.now + dt.timedelta(seconds=a.at))})
+        return rows
+
+    def script_output(self, resource_id: int) -> str:
+        """A device's raw result as the client reports it: ``<result ResultCode="0"><e …/></result>``."""
+        from xml.sax.saxutils import quoteattr
+
+        a = self.answers[self.position[resource_id]]
+        if a.status == DeviceStatus.FAILED:
+            return f'<result ResultCode="0x80004005" Error={quoteattr(a.error or "")}/>'
+        rows = json.loads(b"[" + a.rows_json + b"]")
+        items = "".join(f'<e _i="{i}" ' + " ".join(f"{k}={quoteattr('' if v is None else str(v))}" for k, v in row.items())
+                        + "/>" for i, row in enumerate(rows))
+        return f'<result ResultCode="0">{items}</result>'
+
+    # ---------------------------------------------------------------------------- compute
+
+    def _compute(self) -> None:
+        try:
+            start, size = 0, 32
+            while start < len(self.answers):
+                if self.cancelled_at is not None:
+                    return
+                chunk = self.answers[start : start + size]
+                self._answer_chunk(chunk)
+                with self._lock:
+                    for a in chunk:
+                        done = a.status in (DeviceStatus.COMPLETED, DeviceStatus.TRUNCATED)
+                        self._completed.append(self._completed[-1] + done)
+                        self._failed.append(self._failed[-1] + (a.status == DeviceStatus.FAILED))
+                        if done:
+                            self._fragments.append(
+                                b'{"DeviceName":' + json.dumps(a.name).encode() + b',"ResourceId":'
+                                + str(a.resource_id).encode() + b',"Result":[' + a.rows_json + b"]}")
+                    self._ready += len(chunk)
+                start += len(chunk)
+                size = min(size * 2, 2048)
+        except Exception as err:  # a broken operation must not kill the server; the status shows it
+            self.compute_error = f"{type(err).__name__}: {err}"
+
+    def _answer_chunk(self, chunk: list[Answer]) -> None:
+        targets = tuple(Target(a.name, a.resource_id) for a in chunk)
+        request = DeviceRequest(self.query, targets, timeout=1e12, now=self.now)
+        replies = {r.resource_id: r for _, r in self.backend.submit(request).replies}
+        frames: list[pl.DataFrame | None] = []
+        for a in chunk:
+            reply = replies.get(a.resource_id)
+            if reply is None or reply.status in (DeviceStatus.OFFLINE, DeviceStatus.PENDING):
+                a.status, a.error = DeviceStatus.FAILED, "the device did not run the query"
+                frames.append(None)
+                continue
+            a.status, a.error = reply.status, reply.error
+            frames.append(self._device_rows(reply) if reply.status != DeviceStatus.FAILED else None)
+        dynamic = {n for n, t in self.query.plan.schema.columns if t == ScalarType.DYNAMIC}
+        dynamic |= {n for n, t in self.query.plan.device_schema.columns if t == ScalarType.DYNAMIC}
+        for a, data in zip(chunk, encode_rows(frames, dynamic), strict=True):
+            a.rows_json = data
+            a.rows = 0 if data == b"" else data.count(b'{"')  # approximate: only used for stats
+
+    def _device_rows(self, reply: DeviceReply) -> pl.DataFrame:
+        """The device's rows of the whole text sent: the device part, then (if the text has one)
+        the global part over this device's rows alone; ``Device`` first."""
+        plan = self.query.plan
+        frame = reply.rows if reply.rows is not None else pl.DataFrame()
+        schema = plan.device_schema
+        if plan.global_part:
+            ctx = Context(now=self.now, case_insensitive=True)
+            source = ev.normalise_frame(frame.select(list(schema.names)), schema)
+            frame = ev.execute(plan, {}, ctx, steps=plan.global_part, source=source).collect()
+        if HIDDEN_DEVICE in frame.columns:
+            frame = frame.rename({HIDDEN_DEVICE: DEVICE}) if DEVICE not in frame.columns else frame.drop(HIDDEN_DEVICE)
+        if DEVICE not in frame.columns:
+            frame = frame.with_columns(pl.lit(reply.device, dtype=pl.String).alias(DEVICE))
+        return frame.select(DEVICE, *[c for c in frame.columns if c != DEVICE])
+
+
+def encode_rows(frames: list[pl.DataFrame | None], dynamic: set[str] | frozenset[str] = frozenset()) -> list[bytes]:
+    """Each frame's rows as JSON objects joined by commas: datetimes ``…Z``, timespans as .NET
+    ``[-][d.]hh:mm:ss[.fffffff]``, dynamic values embedded as JSON."""
+    out = [b""] * len(frames)
+    pieces = []
+    for i, f in enumerate(frames):
+        if f is None or f.height == 0:
+            continue
+        embedded = dynamic & set(f.columns)
+        if embedded:  # rare: dynamic values are JSON text in the engine, embedded as JSON here
+            out[i] = ",".join(json.dumps(_plain_row(r, embedded), separators=(",", ":"), default=str)
+                              for r in jsonable(f).to_dicts()).encode()
+            continue
+        pieces.append(f.with_columns(pl.lit(i, dtype=pl.Int64).alias("__i__")))
+    if pieces:
+        big = jsonable(pl.concat(pieces, how="diagonal_relaxed"))
+        cols = [c for c in big.columns if c != "__i__"]
+        encoded = (big.select("__i__", pl.struct(cols).struct.json_encode().alias("j"))
+                   .group_by("__i__", maintain_order=True).agg(pl.col("j").str.join(",")))
+        for i, text in encoded.iter_rows():
+            out[int(i)] = str(text).encode()
+    return out
+
+
+def jsonable(frame: pl.DataFrame) -> pl.DataFrame:
+    """Datetimes and durations as the AdminService's strings; everything else JSON already."""
+    casts = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            col = pl.col(name) if dtype.time_zone else pl.col(name).dt.replace_time_zone("UTC")
+            casts.append(col.dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ").alias(name))
+        elif isinstance(dtype, pl.Duration):
+            casts.append(net_timespan(pl.col(name)).alias(name))
+    return frame.with_columns(casts) if casts else frame
+
+
+def net_timespan(expr: pl.Expr) -> pl.Expr:
+    """A duration as .NET writes a TimeSpan: ``1.02:03:04.5000000``, ``-00:00:01``."""
+    ns = expr.dt.total_nanoseconds()
+    a = ns.abs()
+    days = a // 86_400_000_000_000
+    rest = a % 86_400_000_000_000
+    h, m = rest // 3_600_000_000_000, (rest // 60_000_000_000) % 60
+    s, ticks = (rest // 1_000_000_000) % 60, (rest % 1_000_000_000) // 100
+    two = lambda e: e.cast(pl.String).str.zfill(2)  # noqa: E731
+    text = pl.concat_str([
+        pl.when(ns < 0).then(pl.lit("-")).otherwise(pl.lit("")),
+        pl.when(days > 0).then(days.cast(pl.String) + ".").otherwise(pl.lit("")),
+        two(h), pl.lit(":"), two(m), pl.lit(":"), two(s),
+        pl.when(ticks > 0).then(pl.lit(".") + ticks.cast(pl.String).str.zfill(7)).otherwise(pl.lit("")),
+    ])
+    return pl.when(ns.is_null()).then(pl.lit(None, dtype=pl.String)).otherwise(text)
+
+
+def _plain_row(row: dict[str, Any], dynamic: set[str] | frozenset[str]) -> dict[str, Any]:
+    return {k: json.loads(v) if k in dynamic and isinstance(v, str) else v for k, v in row.items()}
+
+
+__all__ = ["EmulatedOperation", "encode_rows", "jsonable", "net_timespan"]
