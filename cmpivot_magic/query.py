@@ -53,6 +53,9 @@ class Query:
         """The query text each device evaluates (its device part), as CMPivot would send it."""
         body = self.ast.body
         ops = body.operators[: self.plan.device_operators]
+        if self.plan.device_projection:
+            items = tuple(nodes.Assign(None, nodes.Name(c)) for c in self.plan.device_projection)
+            ops = (*ops, nodes.Project(items))
         return format_pipeline(nodes.Pipeline(body.source, ops), inline=True)
 
     def explain(self) -> str:

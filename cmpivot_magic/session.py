@@ -237,7 +237,8 @@ class Operation:
         frames = [r.rows for r in self.replies.values() if r.rows is not None and r.rows.height]
         names = list(device_schema.names)
         if frames:
-            union = pl.concat([f.select(names) for f in frames], how="vertical_relaxed")
+            frames = [f if f.columns == names else f.select(names) for f in frames]
+            union = pl.concat(frames, how="vertical_relaxed", rechunk=False)
         else:
             union = pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in device_schema.columns})
         union_lf = ev.normalise_frame(union, device_schema)

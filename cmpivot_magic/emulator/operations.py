@@ -52,7 +52,6 @@ class Answer:
     error: str | None = None
     rows_json: bytes = b""
     """The device's rows as JSON objects joined by commas (no brackets)."""
-    rows: int = 0
 
 
 class EmulatedOperation:
@@ -204,59 +203,65 @@ class EmulatedOperation:
         targets = tuple(Target(a.name, a.resource_id) for a in chunk)
         request = DeviceRequest(self.query, targets, timeout=1e12, now=self.now)
         replies = {r.resource_id: r for _, r in self.backend.submit(request).replies}
-        frames: list[pl.DataFrame | None] = []
+        frames: list[pl.DataFrame] = []
         for a in chunk:
             reply = replies.get(a.resource_id)
             if reply is None or reply.status in (DeviceStatus.OFFLINE, DeviceStatus.PENDING):
                 a.status, a.error = DeviceStatus.FAILED, "the device did not run the query"
-                frames.append(None)
                 continue
             a.status, a.error = reply.status, reply.error
-            frames.append(self._device_rows(reply) if reply.status != DeviceStatus.FAILED else None)
-        dynamic = {n for n, t in self.query.plan.schema.columns if t == ScalarType.DYNAMIC}
-        dynamic |= {n for n, t in self.query.plan.device_schema.columns if t == ScalarType.DYNAMIC}
-        for a, data in zip(chunk, encode_rows(frames, dynamic), strict=True):
-            a.rows_json = data
-            a.rows = 0 if data == b"" else data.count(b'{"')  # approximate: only used for stats
-
-    def _device_rows(self, reply: DeviceReply) -> pl.DataFrame:
-        """The device's rows of the whole text sent: the device part, then (if the text has one)
-        the global part over this device's rows alone; ``Device`` first."""
+            if reply.status != DeviceStatus.FAILED and reply.rows is not None:
+                frames.append(self._whole_text_rows(reply) if self.query.plan.global_part else reply.rows)
         plan = self.query.plan
-        frame = reply.rows if reply.rows is not None else pl.DataFrame()
+        dynamic = {n for n, t in (*plan.schema.columns, *plan.device_schema.columns) if t == ScalarType.DYNAMIC}
+        rows = [f for f in frames if f.height]
+        encoded = encode_by_device(device_first(pl.concat(rows, how="vertical_relaxed")), dynamic) if rows else {}
+        for a in chunk:
+            a.rows_json = encoded.get(a.name, b"")
+
+    def _whole_text_rows(self, reply: DeviceReply) -> pl.DataFrame:
+        """A device's rows of a text with a global part: that part over this device's rows alone,
+        as a client runs whatever text it is sent (one evaluation per device: slow, and only for
+        clients that send the whole query)."""
+        plan = self.query.plan
         schema = plan.device_schema
-        if plan.global_part:
-            ctx = Context(now=self.now, case_insensitive=True)
-            source = ev.normalise_frame(frame.select(list(schema.names)), schema)
-            frame = ev.execute(plan, {}, ctx, steps=plan.global_part, source=source).collect()
-        if HIDDEN_DEVICE in frame.columns:
-            frame = frame.rename({HIDDEN_DEVICE: DEVICE}) if DEVICE not in frame.columns else frame.drop(HIDDEN_DEVICE)
-        if DEVICE not in frame.columns:
-            frame = frame.with_columns(pl.lit(reply.device, dtype=pl.String).alias(DEVICE))
-        return frame.select(DEVICE, *[c for c in frame.columns if c != DEVICE])
+        frame = reply.rows if reply.rows is not None else pl.DataFrame()
+        ctx = Context(now=self.now, case_insensitive=True)
+        source = ev.normalise_frame(frame.select(list(schema.names)), schema)
+        out = ev.execute(plan, {}, ctx, steps=plan.global_part, source=source).collect()
+        if DEVICE not in out.columns and HIDDEN_DEVICE not in out.columns:
+            out = out.with_columns(pl.lit(reply.device, dtype=pl.String).alias(DEVICE))
+        return out
+
+
+def device_first(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows as a client returns them: the device in ``Device``, first."""
+    if HIDDEN_DEVICE in frame.columns:
+        frame = frame.rename({HIDDEN_DEVICE: DEVICE}) if DEVICE not in frame.columns else frame.drop(HIDDEN_DEVICE)
+    return frame.select(DEVICE, *[c for c in frame.columns if c != DEVICE])
+
+
+def encode_by_device(frame: pl.DataFrame, dynamic: set[str] | frozenset[str] = frozenset()) -> dict[str, bytes]:
+    """Each device's rows as JSON objects joined by commas (no brackets): datetimes ``…Z``,
+    timespans as .NET ``[-][d.]hh:mm:ss[.fffffff]``, dynamic values embedded as JSON."""
+    plain = jsonable(frame)
+    embedded = dynamic & set(frame.columns)
+    if embedded:  # rare: dynamic values are JSON text in the engine, embedded as JSON here
+        out: dict[str, list[str]] = {}
+        for row in plain.to_dicts():
+            out.setdefault(str(row[DEVICE]), []).append(
+                json.dumps(_plain_row(row, embedded), separators=(",", ":"), default=str))
+        return {k: ",".join(v).encode() for k, v in out.items()}
+    encoded = (plain.select(pl.col(DEVICE).alias("__key__"), pl.struct(plain.columns).struct.json_encode().alias("j"))
+               .group_by("__key__", maintain_order=True).agg(pl.col("j").str.join(",")))
+    return {str(k): str(v).encode() for k, v in encoded.iter_rows()}
 
 
 def encode_rows(frames: list[pl.DataFrame | None], dynamic: set[str] | frozenset[str] = frozenset()) -> list[bytes]:
-    """Each frame's rows as JSON objects joined by commas: datetimes ``…Z``, timespans as .NET
-    ``[-][d.]hh:mm:ss[.fffffff]``, dynamic values embedded as JSON."""
-    out = [b""] * len(frames)
-    pieces = []
-    for i, f in enumerate(frames):
-        if f is None or f.height == 0:
-            continue
-        embedded = dynamic & set(f.columns)
-        if embedded:  # rare: dynamic values are JSON text in the engine, embedded as JSON here
-            out[i] = ",".join(json.dumps(_plain_row(r, embedded), separators=(",", ":"), default=str)
-                              for r in jsonable(f).to_dicts()).encode()
-            continue
-        pieces.append(f.with_columns(pl.lit(i, dtype=pl.Int64).alias("__i__")))
-    if pieces:
-        big = jsonable(pl.concat(pieces, how="diagonal_relaxed"))
-        cols = [c for c in big.columns if c != "__i__"]
-        encoded = (big.select("__i__", pl.struct(cols).struct.json_encode().alias("j"))
-                   .group_by("__i__", maintain_order=True).agg(pl.col("j").str.join(",")))
-        for i, text in encoded.iter_rows():
-            out[int(i)] = str(text).encode()
+    """Each frame's rows (one device each, ``Device`` included) as ``encode_by_device`` writes them."""
+    out = []
+    for f in frames:
+        out.append(b"" if f is None or f.height == 0 else b",".join(encode_by_device(f, dynamic).values()))
     return out
 
 
@@ -294,4 +299,4 @@ def _plain_row(row: dict[str, Any], dynamic: set[str] | frozenset[str]) -> dict[
     return {k: json.loads(v) if k in dynamic and isinstance(v, str) else v for k, v in row.items()}
 
 
-__all__ = ["EmulatedOperation", "encode_rows", "jsonable", "net_timespan"]
+__all__ = ["EmulatedOperation", "device_first", "encode_by_device", "encode_rows", "jsonable", "net_timespan"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..language.types import ScalarType
-from .ir import Aggregate, Bound
+from .ir import Aggregate, Apply, Bound, Col
 
 DEVICE = "Device"
 HIDDEN_DEVICE = "__device__"
@@ -251,6 +251,9 @@ class Plan:
     device_steps: int = 0
     device_operators: int = 0
     """How many of the query's operators the device part covers (to print it as query text)."""
+    device_projection: tuple[str, ...] = ()
+    """Columns the device part is narrowed to when the global part reads only these: each
+    device then sends just them (``| project ...`` appended to the device query)."""
 
     @property
     def schema(self) -> Schema:
@@ -298,6 +301,37 @@ class Plan:
 
     def __str__(self) -> str:
         return self.explain()
+
+
+def referenced_columns(steps: tuple[PlanStep, ...] | list[PlanStep]) -> set[str]:
+    """Every input column name the steps' expressions read (joined plans included)."""
+    names: set[str] = set()
+
+    def visit(x: Any) -> None:
+        if isinstance(x, Col):
+            names.add(x.name)
+        elif isinstance(x, Apply | Aggregate):
+            for a in x.args:
+                visit(a)
+        elif isinstance(x, SortKey):
+            visit(x.expr)
+        elif isinstance(x, tuple):
+            for y in x:
+                visit(y)
+
+    for s in steps:
+        step = s.step
+        if isinstance(step, Join):
+            names |= referenced_columns(step.right.steps)
+            names.update(a for a, _ in step.on)
+            continue
+        if isinstance(step, Distinct):
+            names.update(step.columns)
+        if isinstance(step, Expand):
+            names.update(c for c, _ in step.columns)
+        for value in vars(step).values():
+            visit(value)
+    return names
 
 
 def _steps(steps: tuple[PlanStep, ...], indent: str) -> list[str]:

@@ -96,7 +96,29 @@ class Planner:
             for step in self._operator(op, schema, scope):
                 steps.append(p.PlanStep(step[0], step[1], i))
         device_steps, device_ops = self._device_split(steps, pipeline)
-        return p.Plan(tuple(steps), self.dialect, render, device_steps, device_ops)
+        projection: tuple[str, ...] = ()
+        if 0 < device_steps < len(steps):
+            device_steps, projection = self._narrow_device_part(steps, device_steps, device_ops)
+        return p.Plan(tuple(steps), self.dialect, render, device_steps, device_ops, projection)
+
+    @staticmethod
+    def _narrow_device_part(steps: list[p.PlanStep], device_steps: int,
+                            device_ops: int) -> tuple[int, tuple[str, ...]]:
+        """When the global part starts by narrowing the rows (summarize, project, distinct, count)
+        and reads only some columns, each device sends only those: less data over the wire and
+        less risk of the 128 KB cap. The answer is unchanged."""
+        first = steps[device_steps].step
+        if not isinstance(first, p.Summarize | p.Select | p.Distinct | p.CountRows):
+            return device_steps, ()
+        schema = steps[device_steps - 1].schema
+        needed = p.referenced_columns(steps[device_steps:])
+        keep = [(c, t) for c, t in schema.columns if c in needed or c == schema.device]
+        visible = tuple(c for c, _ in keep if c != p.HIDDEN_DEVICE)
+        if len(keep) == len(schema.columns) or not visible:
+            return device_steps, ()
+        select = p.Select(tuple((c, Col(c, t)) for c, t in keep))
+        steps.insert(device_steps, p.PlanStep(select, p.Schema(tuple(keep), schema.device), device_ops - 1))
+        return device_steps + 1, visible
 
     def _device_split(self, steps: list[p.PlanStep], pipeline: n.Pipeline) -> tuple[int, int]:
         """The longest prefix of operators each device can evaluate alone (§3.3)."""

@@ -244,6 +244,7 @@ class ResultsExplorer:
         self.retry_button.description = (f"Retry {len(names)} device{'s' if len(names) != 1 else ''} "
                                           f"({', '.join(parts)})" if names else "Retry")
         self.retry_button.disabled = not names or not self.can_merge()
+        self.retry_button.layout.display = None if names else "none"
         self.retry_note.value = ("" if not names or self.can_merge()
                                  else f"<small>{html.escape(_NO_MERGE)}</small>")
         if not names:

@@ -103,6 +103,7 @@ class SignInWidget:
         self.user: str | None = None
         self.reason: str | None = None
         self._stop = threading.Event()
+        self._lock = threading.Lock()  # the countdown thread and the caller settling the prompt
         self._ticker: threading.Thread | None = None
 
         p = self.prompt
@@ -114,7 +115,8 @@ class SignInWidget:
             f"data-code='{html.escape(p.user_code, quote=True)}' onclick=\"{html.escape(_COPY_JS, quote=True)}\" "
             f"style='font-size:1em;padding:.2em .8em;cursor:pointer'>Copy code</button>")
         self.link = w.HTML(f"Open <a href='{html.escape(p.verification_uri, quote=True)}' target='_blank' "
-                           f"rel='noopener noreferrer'>{html.escape(p.verification_uri)}</a> and enter the code.")
+                           f"rel='noopener noreferrer' style='color:#1a6fd4;text-decoration:underline'>"
+                           f"{html.escape(p.verification_uri)}</a> and enter the code.")
         self.countdown = w.HTML()
         self.state_label = w.HTML("<i>Waiting for you to sign in…</i>")
         self.widget = w.VBox([self.message, self.code, self.link, self.countdown, self.state_label],
@@ -126,14 +128,15 @@ class SignInWidget:
 
     def tick(self) -> float:
         """Update the countdown; expire the prompt when the code's time is up. Seconds left."""
-        if self.state != "waiting":
-            return 0.0
-        left = self.prompt.remaining(self._clock())
-        if left <= dt.timedelta(0):
-            self._finish("expired", "<b>The code has expired.</b> Run the sign-in again for a new one.")
-            return 0.0
-        self.countdown.value = f"The code expires in <b>{_clock(left)}</b>."
-        return left.total_seconds()
+        with self._lock:
+            if self.state != "waiting":
+                return 0.0
+            left = self.prompt.remaining(self._clock())
+            if left > dt.timedelta(0):
+                self.countdown.value = f"The code expires in <b>{_clock(left)}</b>."
+                return left.total_seconds()
+        self._finish("expired", "<b>The code has expired.</b> Run the sign-in again for a new one.")
+        return 0.0
 
     def start_countdown(self, interval: float = 1.0) -> None:
         """Tick every ``interval`` seconds on a background thread until the prompt is settled."""
@@ -170,12 +173,15 @@ class SignInWidget:
             self.fail(result)
 
     def _finish(self, state: str, html_text: str) -> None:
-        self.state = state
-        self._stop.set()
-        self.state_label.value = html_text
-        for part in (self.message, self.code, self.link, self.countdown):  # the code is of no use any more
-            part.value = ""
-            part.layout.display = "none"
+        with self._lock:
+            if self.state != "waiting" and state == "expired":
+                return  # settled meanwhile: a sign-in that succeeded does not expire
+            self.state = state
+            self._stop.set()
+            self.state_label.value = html_text
+            for part in (self.message, self.code, self.link, self.countdown):  # the code is of no use now
+                part.value = ""
+                part.layout.display = "none"
 
     def close(self) -> None:
         self._stop.set()

@@ -7,7 +7,7 @@ and drives it with Playwright's Python API using Debian's ``/usr/bin/chromium`` 
 never downloads a browser here. It picks a device in the DevicePicker by typing in its search
 box and ticking the device, runs a ``%%cmpivot --devices picker`` cell on the demo site, and
 checks the itables table, the status summary and the PNG chart appear; then opens the results
-explorer on the result (its table, its Chart tab, its close button), and the device-code
+explorer on the result (its table, its Chart tab, a pivot to the device, its close button), and the device-code
 prompt (its copy button really copies, its countdown ticks). Screenshots go to
 ``test-artifacts/`` at the repository root (git-ignored), also when the test fails.
 
@@ -162,6 +162,14 @@ def run_cell(page: Any, index: int) -> Any:
     return cell
 
 
+def snapshot(page: Any, last_cell: Any, name: str) -> None:
+    """A screenshot of the page down to the end of ``last_cell`` (the rest is empty notebook)."""
+    box = last_cell.bounding_box()
+    viewport = page.viewport_size
+    height = viewport["height"] if box is None else min(viewport["height"], box["y"] + box["height"] + 16)
+    page.screenshot(path=str(ARTIFACTS / name), clip={"x": 0, "y": 0, "width": viewport["width"], "height": height})
+
+
 def test_pick_a_device_run_a_query_and_see_table_status_and_chart(lab: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -179,6 +187,9 @@ def test_pick_a_device_run_a_query_and_see_table_status_and_chart(lab: str, tmp_
             expect(page.locator(".jp-Notebook .jp-Cell")).to_have_count(len(CELLS), timeout=60 * SECONDS)
             page.wait_for_function("window.jupyterapp !== undefined")
             page.evaluate("window.jupyterapp.shell.collapseLeft()")
+            # the kernel must be up before Shift+Enter, or JupyterLab drops the request
+            expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+                1, timeout=60 * SECONDS)
 
             # the picker: type the device's name into its search box, then tick the device
             picker_cell = run_cell(page, 0)
@@ -203,7 +214,7 @@ def test_pick_a_device_run_a_query_and_see_table_status_and_chart(lab: str, tmp_
             expect(chart).to_be_visible()
             png = base64.b64decode(chart.get_attribute("src").split(",", 1)[1])
             assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab-picker-query.png"))
+            snapshot(page, query_cell, "jupyterlab-picker-query.png")
 
             # the explorer on that result: its interactive table, its chart tab, then close (X)
             explorer_cell = run_cell(page, 2)
@@ -214,9 +225,17 @@ def test_pick_a_device_run_a_query_and_see_table_status_and_chart(lab: str, tmp_
             expect(explorer.locator("img")).to_be_visible()
             explorer.get_by_role("tab", name="Status").click()
             expect(explorer).to_contain_text("Every device answered")
+            # pivot: tick the device in the explorer's list, run the next query on it
+            explorer.get_by_role("checkbox", name=device).click()
+            explorer.get_by_placeholder(re.compile("next query")).fill("Process | summarize count() by Device")
+            explorer.get_by_role("button", name="Run on selected devices").click()
+            expect(explorer.get_by_role("button", name="‹ Back")).to_be_enabled(timeout=30 * SECONDS)
+            explorer.get_by_role("tab", name="Query").click()
+            expect(explorer.locator(".cmpivot-query")).to_contain_text("Process | summarize count() by Device")
 
             # the device-code prompt: the copy button copies the code, the countdown ticks
-            signin = run_cell(page, 3).locator(".cmpivot-signin")
+            signin_cell = run_cell(page, 3)
+            signin = signin_cell.locator(".cmpivot-signin")
             expect(signin).to_contain_text(USER_CODE, timeout=30 * SECONDS)
             countdown = signin.get_by_text(re.compile(r"The code expires in \d+:\d\d"))
             first = countdown.inner_text()
@@ -224,7 +243,7 @@ def test_pick_a_device_run_a_query_and_see_table_status_and_chart(lab: str, tmp_
             signin.get_by_role("button", name="Copy code").click()
             expect(signin.get_by_role("button", name="Copied")).to_be_visible()
             assert page.evaluate("navigator.clipboard.readText()") == USER_CODE
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab-explorer-signin.png"))
+            snapshot(page, signin_cell, "jupyterlab-explorer-signin.png")
 
             explorer.locator(".cmpivot-explorer-close").click()
             expect(explorer).to_have_count(0, timeout=20 * SECONDS)

@@ -107,7 +107,7 @@ def test_h04_pre_ga_column_is_an_error_naming_the_column() -> None:
 @pytest.mark.parametrize(
     ("query", "device_query"),
     [
-        ("Process | where Name == 'a' | summarize count() by Name", "Process | where Name == 'a'"),
+        ("Process | where Name == 'a' | summarize count() by Name", "Process | where Name == 'a' | project Device, Name"),
         ("Service | where (Name == 'Browser') | summarize count() by Device | where count_ > 0",
          "Service | where Name == 'Browser' | summarize count() by Device | where count_ > 0"),
         ("OS | summarize countif(Version == '10.0') by Device | where countif_ > 0 | project Device",
@@ -115,16 +115,18 @@ def test_h04_pre_ga_column_is_an_error_naming_the_column() -> None:
         ("ComputerSystem | project Device, Model | join (OperatingSystem | project Device, Caption) | order by Model",
          "ComputerSystem | project Device, Model | join (OperatingSystem | project Device, Caption)"),
         ("Disk | top 3 by FreeSpace", "Disk"),
-        ("Disk | summarize dcount(Device) by Name", "Disk"),
+        ("Disk | summarize dcount(Device) by Name", "Disk | project Device, Name"),
         ("Bios | distinct Device, Manufacturer | summarize count() by Manufacturer",
          "Bios | distinct Device, Manufacturer"),
-        ("OperatingSystem | summarize count() by Caption | render piechart", "OperatingSystem"),
+        ("OperatingSystem | summarize count() by Caption | render piechart", "OperatingSystem | project Device, Caption"),
+        ("Device | project UserName | count", "Device | project UserName"),
     ],
 )
 def test_device_part_is_the_longest_device_local_prefix(query: str, device_query: str) -> None:
     """Leading where/project, joins on Device and summarize or distinct keeping Device run on each
     device; the first operator that mixes devices (summarize without Device, order, top, take,
-    count) starts the global part."""
+    count) starts the global part. When that operator reads only some columns, the device part
+    ends with a project of those (and Device), so devices send only what is needed."""
     assert cm.parse(query).device_query == device_query
 
 

@@ -30,7 +30,7 @@ from typing import Any
 from ...errors import BackendError, PermissionDeniedError
 from ..base import DeviceReply, DeviceRequest, DeviceStatus, Target
 from .client import AdminServiceClient, OperationStatus, entry_identity, entry_rows, get_field
-from .rows import frame_from_rows
+from .rows import frames_from_rows
 
 NOT_COUNTED = "the site finished the operation without an answer from this device (offline or unreachable)"
 OFFLINE = "the device was offline when the query was sent"
@@ -139,9 +139,19 @@ class AdminServiceOperation:
 
     def _emit(self, target: Target, status: DeviceStatus, rows: list[dict[str, Any]] | None = None,
               error: str | None = None) -> bool:
+        if status == DeviceStatus.COMPLETED:
+            return bool(self._emit_completed([(target, rows or [])]))
+        return self._deliver(target, status, None, error)
+
+    def _emit_completed(self, batch: list[tuple[Target, list[dict[str, Any]]]]) -> int:
+        """Completed devices with their rows, each delivered once (rows read in one go)."""
+        fresh = [(t, rows) for t, rows in batch if t.resource_id not in self.final and t.resource_id in self.targets]
+        frames = frames_from_rows([(t.name, rows) for t, rows in fresh], self.schema)
+        return sum(self._deliver(t, DeviceStatus.COMPLETED, f, None) for (t, _), f in zip(fresh, frames, strict=True))
+
+    def _deliver(self, target: Target, status: DeviceStatus, frame: Any, error: str | None) -> bool:
         if target.resource_id in self.final or target.resource_id not in self.targets:
             return False
-        frame = frame_from_rows(rows or [], self.schema, target.name) if status == DeviceStatus.COMPLETED else None
         reply = DeviceReply(target.name, target.resource_id, status, frame, error, self._clock() - self.started)
         self.final[target.resource_id] = reply
         self._queue.append(reply)
@@ -244,8 +254,7 @@ class CollectionOperation(AdminServiceOperation):
                 owner = self._target_of(None, get_field(row, "Device"))
                 if owner is not None:
                     rows_of.setdefault(owner.resource_id, []).append(row)
-        for rid, rows in rows_of.items():
-            self._emit(self.targets[rid], DeviceStatus.COMPLETED, rows)
+        self._emit_completed([(self.targets[rid], rows) for rid, rows in rows_of.items()])
 
     def _mark_offline(self, status: OperationStatus) -> None:
         offline = self.client.offline_ids()
