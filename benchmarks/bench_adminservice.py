@@ -8,10 +8,12 @@ Both run the same query on collection SMS00001 of an emulated site (real HTTPS o
 - **naive** sends the whole query and, every second, reads the whole ``CMPivotResult`` and the
   operation status (to know when to stop), then unions the devices' rows.
 
-Clock: the emulator's ``speed`` divides every device's latency, and both clients' poll intervals
-are divided by the same factor, so a run behaves as it would on a real site at 1/speed of the wall
-time. Times are reported in wall seconds at that speed; requests and bytes (response bodies) do
-not depend on it. "Right answer" compares the rows with the same query on ``demo://``.
+Each run gets a fresh emulator in its own process (``cmpivot emulator``), so the site's work
+doesn't compete with the client's for this interpreter. Clock: the emulator's ``speed`` divides
+every device's latency, and both clients' poll intervals are divided by the same factor, so a run
+behaves as it would on a real site at 1/speed of the wall time. Times are wall seconds at that
+speed; requests and bytes (response bodies) don't depend on it. "Right answer" compares the rows
+with the same query on ``demo://``.
 
     python benchmarks/bench_adminservice.py [--speed 10] [--sizes 1000 10000]
 """
@@ -19,8 +21,12 @@ not depend on it. "Right answer" compares the rows with the same query on ``demo
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,10 +34,31 @@ import pandas as pd
 import requests
 
 import cmpivot_magic as cm
-from cmpivot_magic.emulator import Emulator
 
 QUERY = "OS | summarize Devices=count() by Caption | order by Devices desc"
 COLLECTION = "SMS00001"
+
+
+@dataclass
+class Site:
+    url: str
+    ca: str
+    token: str
+    devices: int
+
+
+@contextmanager
+def emulator(devices: int, speed: float) -> Iterator[Site]:
+    """``cmpivot emulator`` in a child process; its url, CA and token read from its first lines."""
+    process = subprocess.Popen([sys.executable, "-m", "cmpivot_magic.cli", "emulator", "--devices", str(devices),
+                                "--seed", "7", "--speed", str(speed)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        found = dict(process.stdout.readline().strip().split(": ", 1) for _ in range(3))
+        yield Site(found["url"], found["ca"], found["token"], devices)
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 @dataclass
@@ -46,8 +73,9 @@ class Run:
     right: bool
 
 
-def ours(emu: Emulator, speed: float, expected: pd.DataFrame) -> Run:
-    session = cm.connect(emu.url, token=emu.token, verify=emu.ca_path, poll_interval=(2.0 / speed, 10.0 / speed))
+def ours(emu: Site, speed: float, expected: pd.DataFrame) -> Run:
+    session = cm.connect(emu.url, token=emu.token, verify=emu.ca, poll_interval=(2.0 / speed, 10.0 / speed),
+                         history=None)
     started = time.perf_counter()
     operation = session.submit(QUERY, collection=COLLECTION)
     first = None
@@ -57,18 +85,18 @@ def ours(emu: Emulator, speed: float, expected: pd.DataFrame) -> Run:
     result = operation.result()
     total = time.perf_counter() - started
     stats = session.backend.client.stats  # type: ignore[attr-defined]
-    return Run("cmpivot-magic", emu.site.fleet.n, stats.requests, stats.bytes_received, first, total,
+    return Run("cmpivot-magic", emu.devices, stats.requests, stats.bytes_received, first, total,
                len(result.df), same(result.df, expected))
 
 
-def naive(emu: Emulator, speed: float, expected: pd.DataFrame) -> Run:
+def naive(emu: Site, speed: float, expected: pd.DataFrame) -> Run:
     """Whole query, one-second polls of the full result (and the status, to know when to stop)."""
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {emu.token}"
     counted = {"requests": 0, "bytes": 0}
 
     def call(method: str, path: str, **kw: Any) -> requests.Response:
-        answer = http.request(method, f"{emu.url}/{path}", verify=emu.ca_path, timeout=120, **kw)
+        answer = http.request(method, f"{emu.url}/{path}", verify=emu.ca, timeout=120, **kw)
         counted["requests"] += 1
         counted["bytes"] += len(answer.content)
         return answer
@@ -90,7 +118,7 @@ def naive(emu: Emulator, speed: float, expected: pd.DataFrame) -> Run:
             break
     total = time.perf_counter() - started
     rows = pd.DataFrame([{k: v for k, v in row.items() if k != "Device"} for e in entries for row in e["Result"]])
-    return Run("naive", emu.site.fleet.n, counted["requests"], counted["bytes"], first, total, len(rows),
+    return Run("naive", emu.devices, counted["requests"], counted["bytes"], first, total, len(rows),
                same(rows, expected))
 
 
@@ -109,9 +137,10 @@ def main() -> None:
     args = ap.parse_args()
     runs: list[Run] = []
     for size in args.sizes:
-        expected = cm.connect(f"demo://?devices={size}&seed=7&clock=virtual").run(QUERY, collection=COLLECTION).df
+        demo = cm.connect(f"demo://?devices={size}&seed=7&clock=virtual", history=None)
+        expected = demo.run(QUERY, collection=COLLECTION).df
         for client in (ours, naive):
-            with Emulator(devices=size, seed=7, speed=args.speed) as emu:
+            with emulator(size, args.speed) as emu:
                 runs.append(client(emu, args.speed, expected))
     print(f"query: {QUERY}   collection: {COLLECTION}   emulator speed: x{args.speed:g} "
           f"(a 60 s device answers after {60 / args.speed:g} s)")

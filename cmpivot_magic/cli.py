@@ -84,7 +84,7 @@ def _explain(text: str, dialect: str, out: TextIO) -> int:
 def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .session import connect
 
-    options: dict[str, object] = {}
+    options: dict[str, Any] = {}
     if args.token:
         options["token"] = args.token
     if args.auth:

@@ -36,7 +36,8 @@ from .results import QueryResult
 from .session import Session, connect
 
 _CAPTURE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*<<\s*(.*)$")
-SUBCOMMANDS = ("connect", "connections", "devices", "collections", "entities", "schema", "help", "config")
+SUBCOMMANDS = ("connect", "connections", "devices", "collections", "entities", "schema", "help", "config",
+               "history", "resume")
 
 
 @magics_class
@@ -51,6 +52,8 @@ class CMPivotMagic(Magics):
     progress_interval = Float(0.25, help="seconds between live progress updates").tag(config=True)
     chart_width = Float(8.0, help="chart width in inches").tag(config=True)
     chart_height = Float(4.5, help="chart height in inches").tag(config=True)
+    history_dir = Unicode("", help="where operations are kept ('' = the user data folder; 'off' = nowhere)").tag(
+        config=True)
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell=shell, **kwargs)
@@ -67,7 +70,7 @@ class CMPivotMagic(Magics):
     def session(self, name_or_url: str | None = None) -> Session:
         key = name_or_url or self.current or self.connection
         if key not in self.sessions:
-            self.sessions[key] = connect(key)
+            self.sessions[key] = connect(key, history=self._history_option())
         if name_or_url is None:
             self.current = key
         return self.sessions[key]
@@ -79,6 +82,7 @@ class CMPivotMagic(Magics):
     @argument("-d", "--device", action="append", help="a device to query (repeatable)")
     @argument("--collection", help="a collection ID, e.g. SMS00001")
     @argument("--devices", metavar="VAR", help="a variable holding device names (a list, a DevicePicker, a result)")
+    @argument("--on", metavar="VAR", help="re-evaluate over the rows of a stored result (e.g. _cmpivot); ask no device")
     @argument("-t", "--timeout", type=float, help="seconds to wait for devices")
     @argument("-l", "--limit", type=int, help="rows to show (the result keeps all of them)")
     @argument("--explain", action="store_true", help="show the plan and the device query; send nothing")
@@ -114,6 +118,18 @@ class CMPivotMagic(Magics):
             q = parse(query_text)
             display(HTML(f"<pre>{html.escape(q.explain())}\n\nsent to each device:\n  "
                          f"{html.escape(q.device_query)}</pre>"))
+            return None
+        if args.on:
+            stored = namespace.get(args.on)
+            if not isinstance(stored, QueryResult):
+                raise CMPivotError(f"--on {args.on}: no stored result named '{args.on}'",
+                                   hint="use _cmpivot, a variable from -o, or %cmpivot history")
+            result = stored.requery(query_text)
+            namespace["_cmpivot"] = result
+            for var in (capture, args.output):
+                if var:
+                    namespace[var] = result
+            self._show(result, args, False)
             return None
         session = self.session(args.connection)
         devices = list(args.device) if args.device else None
@@ -201,11 +217,39 @@ class CMPivotMagic(Magics):
         if name == "help":
             print(help_text(words[0] if words else None))
             return None
+        if name == "history":
+            store = self.session().history
+            if store is None:
+                raise CMPivotError("history is off", hint="unset CMPIVOT_MAGIC_HISTORY_DIR to keep operations")
+            return store.operations(int(words[0]) if words else 20)
+        if name == "resume":
+            if not words or not words[0].isdigit():
+                raise CMPivotError("%cmpivot resume needs an operation id", hint="%cmpivot history lists them")
+            from .history import open_default
+
+            store = self.session().history or open_default()
+            if store is None:
+                raise CMPivotError("history is off", hint="unset CMPIVOT_MAGIC_HISTORY_DIR to keep operations")
+            stored = store.operation(int(words[0]))
+            operation = self.session(stored.connection).resume(stored.operation_id)
+            cancelled = self._follow(operation)
+            result = operation.result()
+            if self.shell is not None:
+                self.shell.user_ns["_cmpivot"] = result
+            args = parse_argstring(self.cmpivot, "")
+            self._show(result, args, cancelled)
+            return None
         if name == "config":
             rows = [{"Setting": k, "Value": getattr(self, k), "From": self.sources.get(k, "default")}
                     for k in sorted(self.traits(config=True))]
             return pd.DataFrame(rows)
         raise CMPivotError(f"unknown subcommand {name}")  # pragma: no cover
+
+    def _history_option(self) -> str | None:
+        value = self.history_dir.strip()
+        if not value:
+            return "default"
+        return None if value.lower() in ("off", "none", "0") else value
 
     def _connect(self, words: list[str]) -> Session:
         if not words:
@@ -223,7 +267,7 @@ class CMPivotMagic(Magics):
             else:
                 options[key] = value
             i += 2
-        session = connect(url, **options)
+        session = connect(url, history=self._history_option(), **options)
         self.sessions[name] = session
         self.current = name
         return session

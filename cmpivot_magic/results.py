@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import polars as pl
 
 from .backends.base import DeviceReply, DeviceStatus, Target
+from .errors import CMPivotError
 
 if TYPE_CHECKING:
     from .engine.plan import RenderSpec
@@ -80,6 +82,70 @@ class QueryResult:
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     finished: dt.datetime | None = None
     display_rows: int = DEFAULT_DISPLAY_ROWS
+    replies: dict[int, DeviceReply] = field(default_factory=dict, repr=False)
+    """Each device's final reply (its device-part rows): what retry and re-evaluation build on."""
+    session: Any = field(default=None, repr=False)
+    request: Any = field(default=None, repr=False)
+
+    def retry(self, *, offline: bool = True, failed: bool = True, pending: bool = True,
+              timeout: float | None = None) -> QueryResult:
+        """Ask only the devices that were offline, failed or pending again; a new result with their
+        fresh rows merged in (devices that answered before are not queried again)."""
+        if self.session is None or self.request is None:
+            raise CMPivotError("this result has no session to retry with",
+                               hint="results from Session.run or %%cmpivot can be retried")
+        wanted = {s for s, on in (("Offline", offline), ("Failed", failed), ("Pending", pending)) if on}
+        again = self.status.loc[self.status["Status"].isin(wanted), "Device"].tolist()
+        if not again:
+            return self
+        op = self.session.submit(self.query, devices=again, timeout=timeout)
+        op.result()
+        merged = {**self.replies, **{rid: r for rid, r in op.replies.items()}}
+        from .session import combine
+
+        return combine(self.session, self.request, op.id, merged, "did not answer the retry before the timeout")
+
+    def requery(self, text: str) -> QueryResult:
+        """Evaluate another query over the rows the devices already sent, without asking them
+        again (CMPivot's "Run query" re-evaluation). The rows are the stored query's device part,
+        so a query over the same entity can filter, summarize or chart them differently."""
+        from .engine import evaluate as ev
+        from .engine.plan import DEVICE, HIDDEN_DEVICE, Join
+        from .query import evaluate, parse
+
+        plan = self.query.plan
+        if any(isinstance(s.step, Join) for s in plan.device_part):
+            raise CMPivotError("this result joined several entities; requery works on one entity's rows",
+                               hint="run the new query on the devices instead")
+        entity = next(plan.scans()).table
+        q = parse(text)
+        wanted = {s.table for s in q.plan.scans()}
+        if wanted != {entity}:
+            raise CMPivotError(f"the stored rows are {entity} rows; this query reads {', '.join(sorted(wanted))}",
+                               hint="run it on the devices instead")
+        schema = plan.device_schema
+        frames = [r.rows for r in self.replies.values() if r.rows is not None and r.rows.height]
+        names = list(schema.names)
+        rows = (pl.concat([f.select(names) for f in frames], how="vertical_relaxed") if frames
+                else pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in schema.columns}))
+        if schema.device == HIDDEN_DEVICE:
+            rows = rows.rename({HIDDEN_DEVICE: DEVICE})
+        try:
+            df = evaluate(q, {entity: rows}, now=self.request.now if self.request else None)
+        except CMPivotError as err:
+            raise CMPivotError(f"cannot re-evaluate over the stored rows: {err.message}",
+                               hint=f"the stored rows have: {', '.join(c for c in rows.columns)}") from None
+        return QueryResult(df=df, status=self.status, query=q, operation_id=self.operation_id,
+                           connection=self.connection, chart_spec=q.plan.render, replies=self.replies,
+                           session=self.session, request=self.request)
+
+    def diff(self, before: QueryResult, key: list[str] | None = None) -> pd.DataFrame:
+        """What changed since ``before``, per device: rows that appeared, disappeared or changed.
+
+        Rows are matched on ``key`` columns (default: the summarize keys, else every column but
+        the last); a matched row whose other values differ is 'changed' and lists them in
+        ``Changed``. Devices must be in the result (keep Device in the query)."""
+        return diff_results(self.df, before.df, key or _default_key(self))
 
     @property
     def summary(self) -> str:
@@ -120,3 +186,47 @@ class QueryResult:
         table = head.to_html(index=False, border=0, na_rep="") if len(head.columns) else ""
         return (f"<div><p><b>{html.escape(self.summary)}</b><br><small>{html.escape(self.caption())}</small></p>"
                 f"{table}</div>")
+
+
+def _default_key(result: QueryResult) -> list[str]:
+    from .engine.plan import Summarize
+
+    cols = [c for c in result.df.columns if c != "Device"]
+    for s in reversed(result.query.plan.steps):
+        if isinstance(s.step, Summarize):
+            return [name for name, _ in s.step.keys if name != "Device"] or cols[:-1]
+    return cols[:-1] if len(cols) > 1 else cols
+
+
+def diff_results(after: pd.DataFrame, before: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Per-device row changes between two frames with a Device column."""
+    if "Device" not in after.columns or "Device" not in before.columns:
+        raise CMPivotError("diff needs a Device column in both results", hint="keep Device in the query's output")
+    if list(after.columns) != list(before.columns):
+        raise CMPivotError("the two results have different columns", hint="diff results of the same query")
+    ids = ["Device", *key]
+    values = [c for c in after.columns if c not in ids]
+    merged = after.merge(before, on=ids, how="outer", suffixes=("", " (before)"), indicator=True)
+    out = []
+    for _, row in merged.iterrows():
+        state = row["_merge"]
+        record = {c: row[c] for c in ids}
+        if state == "left_only":
+            record.update({c: row[c] for c in values}, Change="appeared", Changed="")
+        elif state == "right_only":
+            record.update({c: row[f"{c} (before)"] for c in values}, Change="disappeared", Changed="")
+        else:
+            changed = [c for c in values if not _same(row[c], row[f"{c} (before)"])]
+            if not changed:
+                continue
+            record.update({c: row[c] for c in values}, Change="changed",
+                          Changed=", ".join(f"{c}: {row[f'{c} (before)']!r} → {row[c]!r}" for c in changed))
+        out.append(record)
+    columns = ["Device", "Change", *key, *values, "Changed"]
+    return pd.DataFrame(out, columns=columns).sort_values(["Device", "Change"], kind="stable").reset_index(drop=True)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    return bool(a == b)

@@ -9,10 +9,12 @@ part over the union of the replies. ``Session.run`` is ``submit(...).result()``.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +25,7 @@ from .backends.base import Backend, BackendOperation, DeviceReply, DeviceRequest
 from .engine import evaluate as ev
 from .engine.ir import Context
 from .errors import CMPivotError, QuerySemanticError
+from .history import HistoryStore, open_default
 from .query import Query, parse
 from .results import QueryResult, status_frame
 
@@ -31,15 +34,19 @@ ONPREM_TIMEOUT = 3600.0  # a CMPivot operation lives one hour on-prem …
 TENANT_ATTACH_TIMEOUT = 600.0  # … and ten minutes from the Intune admin center
 CONSOLE_ONLY_MESSAGE = "the Intune admin center does not support {what}; it runs only from the ConfigMgr console"
 
-# ConfigMgr client-operation ids are 16,7xx,xxx-style numbers; start from the clock so ids stay
-# unique across processes (history and resume key results by them)
-_operation_ids = itertools.count(16_780_221 + int(time.time() * 10) % 100_000_000)
+# Local backends number their own operations (a site's SMS Provider numbers real ones). The ids
+# must stay unique across processes and kernels, since history and resume key results by them:
+# microseconds since the epoch, with the process id in the low digits, increasing in a process.
+_last_id = 0
+_id_lock = threading.Lock()
 
 
-def connect(url: str = "local://", *, profile: str = "onprem", **options: Any) -> Session:
+def connect(url: str = "local://", *, profile: str = "onprem", history: str | Path | None = "default",
+            **options: Any) -> Session:
     """Connect to a site: ``local://`` (this machine), ``demo://?devices=200&seed=7`` (a simulated
     site) or ``https://<provider>/AdminService``. ``profile="tenant-attach"`` applies the Intune
-    admin center's rules to every query."""
+    admin center's rules to every query. ``history`` is where operations are kept ("default": the
+    user data folder or ``$CMPIVOT_MAGIC_HISTORY_DIR``; a path; or None for no history)."""
     if profile not in PROFILES:
         raise CMPivotError(f"unknown profile {profile!r}", hint=f"profiles are: {', '.join(PROFILES)}")
     scheme = urlsplit(url).scheme.lower()
@@ -60,7 +67,8 @@ def connect(url: str = "local://", *, profile: str = "onprem", **options: Any) -
     else:
         raise CMPivotError(f"unknown connection {url!r}",
                            hint="use local://, demo:// or https://<provider>/AdminService")
-    return Session(backend)
+    store: HistoryStore | str | None = history if history in ("default", None) else HistoryStore(Path(history))
+    return Session(backend, store)
 
 
 def url_options(url: str) -> dict[str, str]:
@@ -69,8 +77,16 @@ def url_options(url: str) -> dict[str, str]:
 
 
 class Session:
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, history: HistoryStore | None | str = "default") -> None:
         self.backend = backend
+        self._history = history
+
+    @property
+    def history(self) -> HistoryStore | None:
+        """Where operations are persisted as they stream in (None when history is off)."""
+        if self._history == "default":
+            self._history = open_default()
+        return self._history if isinstance(self._history, HistoryStore) else None
 
     @property
     def url(self) -> str:
@@ -114,7 +130,31 @@ class Session:
         timeout = min(timeout, limit) if timeout is not None else limit
         now = dt.datetime.now(dt.UTC)
         request = DeviceRequest(q, targets, timeout, now)
-        return Operation(self, request, self.backend.submit(request))
+        operation = Operation(self, request, self.backend.submit(request))
+        if self.history is not None:
+            self.history.start(operation.id, self.url, q.text, targets, collection, now, timeout)
+        return operation
+
+    def resume(self, operation_id: int) -> Operation:
+        """Re-attach to an operation started earlier (in this process or before a kernel restart)
+        and keep collecting: devices already stored are not asked again."""
+        store = self.history
+        if store is None:
+            raise CMPivotError("history is off, so there is nothing to resume",
+                               hint="unset CMPIVOT_MAGIC_HISTORY_DIR=off to keep operations")
+        stored = store.operation(operation_id)
+        if stored.connection != self.url:
+            raise CMPivotError(f"operation {operation_id} ran on {stored.connection}, not {self.url}",
+                               hint=f"connect({stored.connection!r}).resume({operation_id})")
+        request = DeviceRequest(self.prepare(stored.query), stored.targets, stored.timeout, stored.now)
+        done = store.replies(operation_id)
+        resume = getattr(self.backend, "resume", None)
+        if resume is None:
+            raise CMPivotError(f"{self.url} cannot re-attach to an operation")
+        handle = resume(operation_id, request, set(done))
+        operation = Operation(self, request, handle, started=stored.now)
+        operation.replies.update(done)
+        return operation
 
     def run(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
             collection: str | None = None, timeout: float | None = None) -> QueryResult:
@@ -163,14 +203,17 @@ class Progress:
 class Operation:
     """A query in flight. Iterate ``updates()`` for progress, then take ``result()``."""
 
-    def __init__(self, session: Session, request: DeviceRequest, handle: BackendOperation) -> None:
+    def __init__(self, session: Session, request: DeviceRequest, handle: BackendOperation,
+                 started: dt.datetime | None = None) -> None:
         self.session = session
         self.request = request
         self.handle = handle
         self.id = handle.operation_id
         self.replies: dict[int, DeviceReply] = {}
         self.cancelled = False
-        self._started = time.monotonic()
+        # the timeout counts from when the operation was first sent, also after a resume
+        age = (dt.datetime.now(dt.UTC) - started).total_seconds() if started else 0.0
+        self._started = time.monotonic() - max(0.0, age)
         self._result: QueryResult | None = None
 
     @property
@@ -198,10 +241,15 @@ class Operation:
             yield self.progress(tuple(new))
 
     def _take(self, replies: list[DeviceReply]) -> None:
+        fresh = []
         for r in replies:
             if r.resource_id in self.replies and self.replies[r.resource_id].status != DeviceStatus.PENDING:
                 continue  # a device answers once; a repeated delivery never duplicates its rows
             self.replies[r.resource_id] = r
+            fresh.append(r)
+        store = self.session.history
+        if store is not None and fresh:
+            store.add_replies(self.id, fresh)  # persisted as they stream in
 
     def progress(self, new: tuple[DeviceReply, ...] = ()) -> Progress:
         counts = {s: 0 for s in DeviceStatus}
@@ -224,6 +272,9 @@ class Operation:
             for _ in self.updates():
                 pass
             self._result = self._combine()
+            store = self.session.history
+            if store is not None:
+                store.finish(self.id, self._result.summary)
         return self._result
 
     def partial(self) -> QueryResult:
@@ -231,33 +282,44 @@ class Operation:
         return self._combine()
 
     def _combine(self) -> QueryResult:
-        q = self.query
-        plan = q.plan
-        device_schema = plan.device_schema
-        frames = [r.rows for r in self.replies.values() if r.rows is not None and r.rows.height]
-        names = list(device_schema.names)
-        if frames:
-            frames = [f if f.columns == names else f.select(names) for f in frames]
-            union = pl.concat(frames, how="vertical_relaxed", rechunk=False)
-        else:
-            union = pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in device_schema.columns})
-        union_lf = ev.normalise_frame(union, device_schema)
-        ctx = Context(now=self.request.now, case_insensitive=True)
-        rows = ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf).collect()
-        df = ev.to_pandas(rows, plan.schema)
-        if "Device" in df.columns and df.columns[0] != "Device":
-            df = df[["Device", *[c for c in df.columns if c != "Device"]]]
         reason = "cancelled before the device answered" if self.cancelled else "did not answer before the timeout"
-        status = status_frame(self.targets, self.replies, pending_reason=reason)
-        return QueryResult(df=df, status=status, query=q, operation_id=self.id, connection=self.session.url,
-                           chart_spec=plan.render, finished=dt.datetime.now(dt.UTC))
+        return combine(self.session, self.request, self.id, self.replies, reason)
 
     def __repr__(self) -> str:
         return f"Operation(id={self.id}, {self.progress()})"
 
 
+def combine(session: Session, request: DeviceRequest, operation_id: int, replies: dict[int, DeviceReply],
+            pending_reason: str) -> QueryResult:
+    """The answer from devices' replies: the global part evaluated over the union of their rows."""
+    q = request.query
+    plan = q.plan
+    device_schema = plan.device_schema
+    names = list(device_schema.names)
+    frames = [r.rows for r in replies.values() if r.rows is not None and r.rows.height]
+    if frames:
+        frames = [f if f.columns == names else f.select(names) for f in frames]
+        union = pl.concat(frames, how="vertical_relaxed", rechunk=False)
+    else:
+        union = pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in device_schema.columns})
+    union_lf = ev.normalise_frame(union, device_schema)
+    ctx = Context(now=request.now, case_insensitive=True)
+    rows = ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf).collect()
+    df = ev.to_pandas(rows, plan.schema)
+    if "Device" in df.columns and df.columns[0] != "Device":
+        df = df[["Device", *[c for c in df.columns if c != "Device"]]]
+    status = status_frame(request.targets, replies, pending_reason=pending_reason)
+    return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,
+                       chart_spec=plan.render, finished=dt.datetime.now(dt.UTC), replies=dict(replies),
+                       session=session, request=request)
+
+
 def next_operation_id() -> int:
-    return next(_operation_ids)
+    global _last_id
+    with _id_lock:
+        candidate = (time.time_ns() // 1000) * 1000 + os.getpid() % 1000
+        _last_id = max(candidate, _last_id + 1000)
+        return _last_id
 
 
 __all__ = ["Operation", "Progress", "Session", "connect", "next_operation_id", "url_options"]

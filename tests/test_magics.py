@@ -11,23 +11,12 @@ from typing import Any
 import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
-from IPython.testing.globalipapp import start_ipython
 from IPython.utils.capture import capture_output
 
 from cmpivot_magic import CMPivotError, QueryResult, QuerySyntaxError
 from cmpivot_magic.interpolate import interpolate, kql_literal
 
 DEMO = "demo://?devices=40&seed=3&clock=virtual"
-
-
-@pytest.fixture(scope="module")
-def shell() -> InteractiveShell:
-    ip = start_ipython()
-    assert ip is not None
-    # a terminal shell formats text only; a notebook kernel formats HTML and images too
-    ip.display_formatter.active_types = ["text/plain", "text/html", "image/png"]
-    ip.run_line_magic("load_ext", "cmpivot_magic")
-    return ip
 
 
 @pytest.fixture

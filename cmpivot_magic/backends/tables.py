@@ -72,6 +72,18 @@ class TableBackend:
     def submit(self, request: DeviceRequest) -> TableOperation:
         from ..session import next_operation_id
 
+        return TableOperation(next_operation_id(), self._replies(request), request.timeout, self.timeline)
+
+    def resume(self, operation_id: int, request: DeviceRequest, answered: set[int]) -> TableOperation:
+        """Re-attach to an operation: the simulation is deterministic, so the devices that had not
+        answered yet answer now as they would have; the ones in ``answered`` are not asked again."""
+        replies = [r for r in self._replies(request) if r[1].resource_id not in answered]
+        age = (dt.datetime.now(dt.UTC) - request.now).total_seconds()
+        op = TableOperation(operation_id, replies, request.timeout, self.timeline)
+        op._started -= max(0.0, age) / max(self.timeline.speed, 1e-9)
+        return op
+
+    def _replies(self, request: DeviceRequest) -> list[tuple[float, DeviceReply]]:
         targets = request.targets
         ids = [t.resource_id for t in targets]
         latency = self.device_facts.latency_seconds(ids)
@@ -94,7 +106,7 @@ class TableBackend:
         lat_of = dict(zip(ids, (float(x) for x in latency), strict=True))
         replies += self._answer(request, answering, lat_of)
         replies.sort(key=lambda r: r[0])
-        return TableOperation(next_operation_id(), replies, request.timeout, self.timeline)
+        return replies
 
     def _answer(self, request: DeviceRequest, answering: list[Target],
                 latency: dict[int, float]) -> list[tuple[float, DeviceReply]]:

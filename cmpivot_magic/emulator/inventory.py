@@ -132,12 +132,13 @@ class Inventory:
     def membership_rows(self, collection_id: str | None = None) -> list[Row]:
         """``SMS_FullCollectionMembership`` instances, of one collection or all."""
         chosen = [collection_id.upper()] if collection_id is not None else list(self.members)
-        rows = []
-        for cid in chosen:
-            for rid in sorted(self.members.get(cid, ())):
-                rows.append({"CollectionID": cid, "ResourceID": rid, "Name": self.names[rid], "SiteCode": SITE_CODE,
-                             "IsClient": True, "IsDirect": False})
-        return rows
+        return [row for cid in chosen for row in self._membership.get(cid, [])]
+
+    @cached_property
+    def _membership(self) -> dict[str, list[Row]]:
+        return {cid: [{"CollectionID": cid, "ResourceID": rid, "Name": self.names[rid], "SiteCode": SITE_CODE,
+                       "IsClient": True, "IsDirect": False} for rid in sorted(rids)]
+                for cid, rids in self.members.items()}
 
 
 def iso(value: Any) -> str | None:

@@ -56,7 +56,7 @@ class Emulator:
         self.fixed_now = now
         backend = TableBackend("emulator", "onprem", self.site, self.site, Timeline("virtual"), max_result_bytes)
         self.app = AdminServiceApp(Inventory(self.site), backend, speed, self._now)
-        self.token = secrets.token_urlsafe(24)
+        self.token = secrets.token_hex(24)
         self.app.grants[self.token] = Grant("CONTOSO\\cmadmin")
         self.faults = FaultSwitches()
         self.bytes_sent = 0
@@ -98,6 +98,7 @@ class Emulator:
         if self._server is None:
             return
         self._server.shutdown()
+        self._server.close_connections()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(5)
@@ -126,7 +127,7 @@ class Emulator:
     def add_token(self, *, read: Iterable[str] | None = None, run: Iterable[str] | None = None,
                   name: str = "CONTOSO\\helpdesk") -> str:
         """A new bearer token whose role reads and runs CMPivot on only these collections."""
-        token = secrets.token_urlsafe(24)
+        token = secrets.token_hex(24)
         self.app.grants[token] = Grant(name, _ids(read), _ids(run))
         return token
 
@@ -162,14 +163,32 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], context: ssl.SSLContext,
                  emulator: Emulator) -> None:
         self.context, self.emulator = context, emulator
+        self.connections: set[Any] = set()
+        self._connections_lock = threading.Lock()
         super().__init__(address, handler)
+
+    def close_connections(self) -> None:
+        """End idle keep-alive connections, so their threads finish with the server."""
+        with self._connections_lock:
+            open_now = list(self.connections)
+        for conn in open_now:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
 
     def get_request(self) -> tuple[Any, Any]:
         sock, address = self.socket.accept()
         # headers and body go out in separate writes: without this, Nagle meets delayed ACK (40 ms)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         # the handshake runs on the connection's own thread, so a slow client can't stall accept()
-        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
+        wrapped = self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        with self._connections_lock:
+            self.connections.add(wrapped)
+        return wrapped, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that went away mid-request is routine here (faults, timeouts)

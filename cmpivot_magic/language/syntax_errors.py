@@ -42,8 +42,6 @@ KQL_SCALAR_OPERATORS = (
     "in", "!in", "in~", "!in~", "between", "!between", "matches", "has_any", "has_all",
 )
 CHART_TYPES = ("barchart", "columnchart", "piechart", "timechart")
-JOIN_KINDS = ("inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftsemi", "leftanti",
-              "rightsemi", "rightanti")
 
 # KQL-only keywords, by lark terminal: (what is not supported, what CMPivot offers instead)
 KQL_ONLY: dict[str, tuple[str, str | None]] = {
@@ -114,7 +112,8 @@ def describe(accepts: Iterable[str], dialect: str) -> list[str]:
         wanted -= _EXPR_STARTS
     if wanted & {"CMP_OP", "STRING_OP", "AND"}:
         groups.append(_OPERATOR)
-        wanted -= _EXPR_TAILS
+        # after a whole expression a string can only continue a string literal ('a' 'b'): not worth offering
+        wanted -= _EXPR_TAILS | {"STRING", "VERBATIM_STRING"}
     if "NAME" in wanted and "STAR" in wanted:
         groups.append("a column name or '*'")
         wanted -= {"NAME", "BRACKET_NAME", "STAR"}
@@ -218,8 +217,11 @@ class _Failure:
         m = _WORD_RE.match(self.text, self.pos)
         return m.group(0) if m else None
 
-    def expected(self, accepts: set[str] | None = None) -> list[str]:
-        return describe(self.accepts if accepts is None else accepts, self.dialect)
+    def expected(self) -> list[str]:
+        accepts = self.accepts
+        if self.prev is not None and self.prev.type in ("STRING", "VERBATIM_STRING"):
+            accepts = accepts - {"STRING", "VERBATIM_STRING"}  # only 'a' 'b' concatenation: not worth offering
+        return describe(accepts, self.dialect)
 
     def fail(self, message: str, start: int | None = None, end: int | None = None,
              hint: str | None = None) -> QuerySyntaxError:
@@ -317,34 +319,63 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
             return f.fail("expected an expression before ')'")
     if ttype == "COMMA" and "NAME" in f.accepts:
         return f.fail("expected an expression before ','")
-    if unclosed is not None and "RPAR" in f.accepts and ttype != "RPAR":
-        wanted = "',' or ')'" if "COMMA" in f.accepts else "')'"
-        return f.fail(f"expected {wanted} to close the '(' at {_where(text, unclosed)}, not {_shown(f.token)}")
     if prev is not None and prev.type == "SEMICOLON":
         return f.fail(f"unexpected {_shown(f.token)} after ';': a query ends at its ';'",
                       hint="run each query on its own")
 
-    if ttype == "NAME" and word:
-        scalar_ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
-        if f.accepts & {"CMP_OP", "STRING_OP"} and word.lower() not in _KEYWORD_WORDS:
-            hint = _did_you_mean(word, scalar_ops)
-            if hint:
-                return f.fail(f"unknown operator '{word}'", hint=hint)
-        offered = f.accepts - _KQL_ONLY_TERMINALS if f.dialect == "cmpivot" else f.accepts
-        keywords = [t.lower() for t in offered if t.isalpha() and t not in _WORDS]
-        hint = _did_you_mean(word, keywords)
-        if hint:
-            return f.fail(f"unexpected '{word}': expected {_or(f.expected())}", hint=hint)
-        if "VBAR" in f.accepts and not f.accepts & {"CMP_OP", "STRING_OP", "NAME"}:
-            at_line_start = not text[text.rfind("\n", 0, f.pos) + 1 : f.pos].strip()
-            return f.fail(
-                f"expected '|' before '{word}': a query is one table followed by '| operator' steps",
-                hint="to run several queries, run them one at a time" if at_line_start else None,
-            )
+    if word and str(f.token).lower() == word.lower():  # a word, read as a name or as a keyword
+        found = _unexpected_word(f, word)
+        if found is not None:
+            return found
     if prev is not None and prev.type == "RENDER" and ttype in ("STRING", "VERBATIM_STRING"):
         return f.fail(f"the chart type is a bare word: write render {str(f.token)[1:-1]}, without quotes")
+    after_entity = "LPAR" in f.accepts and "VBAR" in f.accepts and not f.accepts & {"CMP_OP", "AND"}
+    if prev is not None and prev.type == "NAME" and ttype in ("STRING", "VERBATIM_STRING") and after_entity:
+        return f.fail(f"an entity's arguments go in parentheses: write {prev}({f.token})")
+    # inside parentheses: name the '(' when a '|' or a keyword shows the text has run past it
+    keyword_like = word is not None and str(f.token).lower() == word.lower() and ttype != "NAME"
+    if unclosed is not None and "RPAR" in f.accepts and (ttype == "VBAR" or keyword_like
+                                                         or (word or "").lower() in _KEYWORD_WORDS):
+        wanted = "',' or ')'" if "COMMA" in f.accepts else "')'"
+        return f.fail(f"expected {wanted} to close the '(' at {_where(text, unclosed)}, not {_shown(f.token)}")
     hint = "not is a function: write not(condition)" if prev is not None and prev.lower() == "not" else None
     return f.fail(f"unexpected {_shown(f.token)}: expected {_after(f.tokens) or _or(f.expected())}", hint=hint)
+
+
+def _unexpected_word(f: _Failure, word: str) -> QuerySyntaxError | None:
+    """A word where it does not fit: a misspelt operator or keyword, two words run together, or
+    the start of a new step or query without its '|'."""
+    lower = word.lower()
+    operators = CMPIVOT_OPERATORS if f.dialect == "cmpivot" else KQL_OPERATORS
+    if "VBAR" in f.accepts and lower in operators:
+        return f.fail(f"expected '|' before '{word}': each table operator follows a '|'")
+    if f.accepts & {"CMP_OP", "STRING_OP"} and lower not in _KEYWORD_WORDS:
+        scalar_ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
+        hint = _did_you_mean(word, scalar_ops)
+        if hint:
+            return f.fail(f"unknown operator '{word}'", hint=hint)
+    offered = f.accepts - _KQL_ONLY_TERMINALS if f.dialect == "cmpivot" else f.accepts
+    keywords = [t.lower() for t in offered if t.isalpha() and t not in _WORDS]
+    hint = _run_together(word, keywords) or _did_you_mean(word, keywords)
+    if hint:
+        return f.fail(f"unexpected '{word}': expected {_or(f.expected())}", hint=hint)
+    if "VBAR" in f.accepts and not f.accepts & {"CMP_OP", "STRING_OP", "NAME"}:
+        at_line_start = not f.text[f.text.rfind("\n", 0, f.pos) + 1 : f.pos].strip()
+        return f.fail(
+            f"expected '|' before '{word}': a query is one table followed by '| operator' steps",
+            hint="to run several queries, run them one at a time" if at_line_start else None,
+        )
+    return None
+
+
+def _run_together(word: str, keywords: Iterable[str]) -> str | None:
+    """`byUserName`: a keyword and a capitalised name with the space left out (a case change marks
+    the seam, so `order` is not 'or' + 'der')."""
+    for kw in sorted(keywords, key=len, reverse=True):
+        rest = word[len(kw) :]
+        if word.lower().startswith(kw) and rest and (rest[0].isupper() or rest[0] == "_"):
+            return f"did you mean '{word[: len(kw)]} {rest}'?"
+    return None
 
 
 def _where(text: str, offset: int) -> str:
@@ -409,7 +440,7 @@ def _table_operator(f: _Failure) -> QuerySyntaxError:
         return f.fail(f"expected a table operator after '|', not {shown}", hint=listing)
     if word.lower() in _UNSUPPORTED_OPERATORS:
         return f.fail(f"the '{word}' operator is not supported", hint=listing)
-    hint = _did_you_mean(word, operators)
+    hint = _run_together(word, operators) or _did_you_mean(word, operators)
     if hint is None:
         hint = listing
         if f.text[f.pos + len(word) :].lstrip().startswith("(") or word[:1].isupper():

@@ -12,7 +12,7 @@ Each widget exposes typed values for code and tests (set ``.value`` on its parts
 from __future__ import annotations
 
 from .devices import DeviceIndex
-from .explorer import ResultsExplorer, merge_retry
+from .explorer import ResultsExplorer
 from .picker import DevicePicker, PickerState, forget
 from .signin import DeviceCodePrompt, SignInWidget, show_device_code
 
@@ -24,6 +24,5 @@ __all__ = [
     "ResultsExplorer",
     "SignInWidget",
     "forget",
-    "merge_retry",
     "show_device_code",
 ]

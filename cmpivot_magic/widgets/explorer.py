@@ -5,22 +5,15 @@
 
 The next steps are CMPivot's: **pivot** (pick devices of this result, type the next query, run it
 on just those, like the console's Device Pivot) and **retry** (re-query only the devices that
-were offline, failed or never answered, and merge their answer in). Both run through
-``Session.submit`` and show the new result in place; *Back* returns to the previous one.
-
-Retry merges exactly, never approximately:
-
-* when the explorer holds the ``Operation`` (results it ran itself, or ``ResultsExplorer(op)``),
-  the old devices' replies and the retried ones are combined by the pipeline's own global step
-  (``Operation.partial``), so ``summarize`` and ``top`` see every device's rows;
-* when the query has no global part, every row belongs to one device and the rows are appended;
-* otherwise the device rows needed to recombine are gone: ``QueryResult.retry`` is used when the
-  result offers it, else Retry is disabled and says why.
+were offline, failed or never answered). Both show the new result in place; *Back* returns to
+the previous one. Retry is ``QueryResult.retry`` run through the explorer's session: it keeps
+each device's replies, so the merged answer is the whole query re-combined over every device's
+rows (``summarize`` and ``top`` included) and devices that answered are never asked again.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import html
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +21,6 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ..backends.base import DeviceRequest
 from ..errors import CMPivotError
 from ..results import QueryResult
 from ..session import Operation, Session, connect
@@ -42,18 +34,17 @@ TAB_TITLES = ("Results", "Status", "Chart", "Query")
 
 class ResultsExplorer:
     """Explore ``result`` (a ``QueryResult``, or an ``Operation`` to wait for). ``session`` runs
-    pivots and retries; without one, the result's connection URL is connected to when needed."""
+    pivots and retries; without one, the result's own session (or its connection URL) does."""
 
     def __init__(self, result: QueryResult | Operation, session: Session | None = None, *,
-                 operation: Operation | None = None, chart_size: tuple[float, float] = (8.0, 4.5)) -> None:
+                 chart_size: tuple[float, float] = (8.0, 4.5)) -> None:
         if isinstance(result, Operation):
-            operation, session = result, session or result.session
+            session = session or result.session
             result = result.result()
         self.session = session
         self.chart_size = chart_size
-        self.history: list[tuple[QueryResult, Operation | None]] = []
+        self.history: list[QueryResult] = []
         self.result = result
-        self.operation = operation
         self.closed = False
 
         self.title = w.HTML()
@@ -96,7 +87,7 @@ class ResultsExplorer:
         self.back_button.on_click(lambda _b: self._guard(self.back))
         self.retry_button.on_click(lambda _b: self._guard(self.retry))
         self.pivot_button.on_click(lambda _b: self._guard(lambda: self.pivot(self.pivot_query.value)))
-        self._show(result, operation)
+        self._show(result)
 
     # --------------------------------------------------------------------------- next steps
 
@@ -108,9 +99,8 @@ class ResultsExplorer:
         if not chosen:
             raise CMPivotError("no devices are selected to pivot to",
                                hint="tick devices in the pivot list (search it by name or status)")
-        operation = self._submit(query, chosen)
-        result = operation.result()
-        self._push(result, operation)
+        result = self._submit(query, chosen).result()
+        self._push(result)
         return result
 
     def retry_devices(self) -> tuple[str, ...]:
@@ -118,35 +108,27 @@ class ResultsExplorer:
         status = self.result.status
         return tuple(status.loc[status["Status"].isin(RETRY_STATUSES), "Device"].astype(str))
 
-    def can_merge(self) -> bool:
-        """Whether a retry's answer can be merged exactly (see the module docstring)."""
-        return (self.operation is not None or not self.result.query.plan.global_part
-                or hasattr(self.result, "retry"))
+    def can_retry(self) -> bool:
+        """Whether the result can be retried: it came from a session, which kept what was sent."""
+        return self.result.request is not None
 
     def retry(self) -> QueryResult:
         """Re-run the same query on only the offline, failed and pending devices; show the merged result."""
-        names = self.retry_devices()
-        if not names:
+        if not self.retry_devices():
             raise CMPivotError("every device answered; there is nothing to retry")
-        old, old_operation = self.result, self.operation
-        if old_operation is None and old.query.plan.global_part:
-            retry = getattr(old, "retry", None)
-            if retry is None:
-                raise CMPivotError(_NO_MERGE)
-            merged: QueryResult = retry(offline=True, failed=True)
-            self._push(merged, None)
-            return merged
-        again = self._submit(old.query, list(names))
-        again.result()
-        merged, operation = merge_retry(old, old_operation, again)
-        self._push(merged, operation)
+        if not self.can_retry():
+            raise CMPivotError(_NO_RETRY)
+        # the explorer's session asks: the one given, else the result's own
+        merged = dataclasses.replace(self.result, session=self._session()).retry(
+            offline=True, failed=True, pending=True)
+        self._push(merged)
         return merged
 
     def back(self) -> None:
         """Show the previous result again."""
         if not self.history:
             raise CMPivotError("this is the first result; there is nothing to go back to")
-        self._show(*self.history.pop())
+        self._show(self.history.pop())
 
     def close(self) -> None:
         """Close the explorer: every widget in it, so its view leaves the notebook."""
@@ -159,6 +141,8 @@ class ResultsExplorer:
     # --------------------------------------------------------------------------- running
 
     def _session(self) -> Session:
+        if self.session is None and self.result.session is not None:
+            self.session = self.result.session
         if self.session is None:
             if not self.result.connection:
                 raise CMPivotError("this result does not say which connection it came from",
@@ -172,9 +156,9 @@ class ResultsExplorer:
             self.message.value = f"<span class='cmpivot-progress'>{html.escape(str(progress))}</span>"
         return operation
 
-    def _push(self, result: QueryResult, operation: Operation | None) -> None:
-        self.history.append((self.result, self.operation))
-        self._show(result, operation)
+    def _push(self, result: QueryResult) -> None:
+        self.history.append(self.result)
+        self._show(result)
 
     def _guard(self, action: Callable[[], object]) -> None:
         """Run a button's action; show a CMPivotError in the explorer instead of losing it to the log."""
@@ -197,10 +181,10 @@ class ResultsExplorer:
 
     # --------------------------------------------------------------------------- showing
 
-    def _show(self, result: QueryResult, operation: Operation | None) -> None:
+    def _show(self, result: QueryResult) -> None:
         from ..render.tables import table_html
 
-        self.result, self.operation = result, operation
+        self.result = result
         self.title.value = (f"<b>{html.escape(result.summary)}</b><br><small>operation {result.operation_id}"
                             f" · {html.escape(result.connection)}</small>")
         self.results_out.outputs = (_html_output(table_html(result.df, limit=result.display_rows,
@@ -243,10 +227,10 @@ class ResultsExplorer:
         parts = [f"{int((status == s).sum())} {s.lower()}" for s in RETRY_STATUSES if (status == s).any()]
         self.retry_button.description = (f"Retry {len(names)} device{'s' if len(names) != 1 else ''} "
                                           f"({', '.join(parts)})" if names else "Retry")
-        self.retry_button.disabled = not names or not self.can_merge()
+        self.retry_button.disabled = not names or not self.can_retry()
         self.retry_button.layout.display = None if names else "none"
-        self.retry_note.value = ("" if not names or self.can_merge()
-                                 else f"<small>{html.escape(_NO_MERGE)}</small>")
+        self.retry_note.value = ("" if not names or self.can_retry()
+                                 else f"<small>{html.escape(_NO_RETRY)}</small>")
         if not names:
             self.retry_note.value = "<small>Every device answered.</small>"
         self.back_button.disabled = not self.history
@@ -268,38 +252,11 @@ class ResultsExplorer:
         return bundle
 
 
-_NO_MERGE = ("This query combines rows across devices, and this result no longer has each device's own "
-             "rows to recombine with a retry's. Open the explorer on the operation "
-             "(ResultsExplorer(session.submit(query))), or re-run the query.")
+_NO_RETRY = ("This result was not made by a session, so there is no request to repeat; "
+             "run the query again with Session.run or %%cmpivot to retry it.")
 
 
 def _html_output(html_text: str, text: str) -> dict[str, Any]:
     """An Output widget's display_data entry, built without a running shell; HTML shown in an
     Output widget runs its scripts (the itables table), which an HTML widget's would not."""
     return {"output_type": "display_data", "data": {"text/html": html_text, "text/plain": text}, "metadata": {}}
-
-
-def merge_retry(old: QueryResult, old_operation: Operation | None,
-                again: Operation) -> tuple[QueryResult, Operation | None]:
-    """``old`` with the retried devices' answers (``again``, finished) merged in: the whole query
-    re-combined over every device's replies when ``old_operation`` has them, else (a query
-    without a global part) the rows appended and the status rows replaced."""
-    if old_operation is not None:
-        request = DeviceRequest(old_operation.query, old_operation.targets, old_operation.request.timeout,
-                                dt.datetime.now(dt.UTC))
-        merged = Operation(again.session, request, again.handle)
-        merged.replies = {**old_operation.replies, **again.replies}
-        return merged.partial(), merged
-    if old.query.plan.global_part:
-        raise CMPivotError(_NO_MERGE)
-    new = again.result()
-    frames = [f for f in (old.df, new.df) if len(f)]
-    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else (frames[0] if frames else old.df).copy()
-    retried = set(new.status["ResourceId"].tolist())
-    position = {rid: i for i, rid in enumerate(old.status["ResourceId"].tolist())}
-    status = pd.concat([old.status[~old.status["ResourceId"].isin(retried)], new.status], ignore_index=True)
-    status = status.sort_values("ResourceId", key=lambda s: s.map(position), kind="stable").reset_index(drop=True)
-    merged_result = QueryResult(df=df, status=status, query=old.query, operation_id=new.operation_id,
-                                connection=old.connection, chart_spec=old.chart_spec, started=old.started,
-                                finished=new.finished, display_rows=old.display_rows)
-    return merged_result, None

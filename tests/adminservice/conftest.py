@@ -26,7 +26,7 @@ def emulator() -> Iterator[Emulator]:
 
 @pytest.fixture(scope="module")
 def fast_options(emulator: Emulator) -> dict[str, Any]:
-    return {"token": emulator.token, "verify": emulator.ca_path, **FAST}
+    return {"token": emulator.token, "verify": emulator.ca_path, "history": None, **FAST}
 
 
 @pytest.fixture
@@ -34,7 +34,8 @@ def connect(emulator: Emulator) -> Iterator[Callable[..., cm.Session]]:
     """``connect(**options)``: a session on the emulator with fast polling (faults cleared after)."""
 
     def make(**options: Any) -> cm.Session:
-        merged: dict[str, Any] = {"token": emulator.token, "verify": emulator.ca_path, **FAST, **options}
+        merged: dict[str, Any] = {"token": emulator.token, "verify": emulator.ca_path, "history": None, **FAST,
+                                  **options}
         return cm.connect(emulator.url, **merged)
 
     yield make
@@ -45,3 +46,9 @@ def connect(emulator: Emulator) -> Iterator[Callable[..., cm.Session]]:
 def demo() -> cm.Session:
     """The same site through demo://: what the emulator's answers must equal."""
     return cm.connect(f"demo://?devices={DEVICES}&seed={SEED}&clock=virtual")
+
+
+@pytest.fixture(autouse=True)
+def _no_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep these tests' operations out of the user's history folder (child processes too)."""
+    monkeypatch.setenv("CMPIVOT_MAGIC_HISTORY_DIR", "off")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -76,7 +77,9 @@ def test_only_the_device_part_is_sent(connect: Callable[..., cm.Session], emulat
     """The site gets ``query.device_query``; the global part runs in the session."""
     op = connect().submit("Process | where Name == 'svchost.exe' | summarize count() by Name")
     op.result()
-    assert emulator.operations[op.id].query.text == op.query.device_query == "Process | where Name == 'svchost.exe'"
+    sent = emulator.operations[op.id].query.text
+    assert sent == op.query.device_query
+    assert sent.startswith("Process | where Name == 'svchost.exe'") and "summarize" not in sent
 
 
 def test_results_stream_before_the_operation_completes(connect: Callable[..., cm.Session],
@@ -199,3 +202,21 @@ def test_requests_stay_well_under_the_per_ip_limit(emulator: Emulator) -> None:
     times = [t for t, _, _ in emulator.app.log if t >= start]
     busiest = max(sum(1 for u in times if t <= u < t + 1.0) for t in times)
     assert busiest <= 20 + 10  # the rate, plus the limiter's initial burst
+
+
+def test_resume_reattaches_to_the_site_operation(connect: Callable[..., cm.Session], demo: cm.Session,
+                                                 emulator: Emulator, tmp_path: Path) -> None:
+    """After a restart, ``resume(id)`` finds the operation's collection from its status and reads
+    on; every device ends with one reply and the answer is whole."""
+    first = connect(history=tmp_path)
+    op = first.submit("OS | project Device, Caption", collection="CON00010")
+    for progress in op.updates():
+        if progress.answered:
+            break
+    posts = emulator.requests["run"]
+    again = connect(history=tmp_path).resume(op.id)
+    result = again.result()
+    assert emulator.requests["run"] == posts  # nothing sent again
+    want = demo.run("OS | project Device, Caption", collection="CON00010")
+    assert rows(result.df) == rows(want.df)
+    assert statuses(result) == statuses(want)

@@ -107,3 +107,23 @@ def test_faults_set_over_http(emulator: Emulator) -> None:
     assert requests.get(emulator.url + "/v1.0/Device", headers=auth, verify=emulator.ca_path).status_code == 200
     assert requests.delete(url, headers=auth, verify=emulator.ca_path).status_code == 204
     assert requests.get(url, headers=auth, verify=emulator.ca_path).json() == []
+
+
+def test_polling_outlives_a_provider_outage(emulator: Emulator, connect: Callable[..., cm.Session],
+                                            baseline: dict[str, Any]) -> None:
+    """A few polls failing outright (retries spent) don't end the operation; it reads on after."""
+    session = connect(retries=0)
+    with emulator.fault("status", "progress", status=503, times=3) as fault:
+        result = session.run(QUERY, collection="SMS00001")
+    assert fault.struck == 3
+    assert answer(result) == baseline["collection"]
+
+
+def test_devices_fall_back_to_sms_r_system(emulator: Emulator, connect: Callable[..., cm.Session],
+                                           demo: cm.Session) -> None:
+    """A site without v1.0/Device (older than 1910) lists devices from wmi/SMS_R_System."""
+    before = emulator.requests.get("systems", 0)
+    with emulator.fault("status", "devices", status=404, message="No HTTP resource was found that matches"):
+        devices = connect().devices()
+    assert emulator.requests["systems"] == before + 1
+    assert sorted(devices["Name"]) == sorted(demo.devices()["Name"])

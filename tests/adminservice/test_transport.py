@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 
@@ -47,7 +48,7 @@ def test_polling_backs_off_while_nothing_happens() -> None:
         start = time.monotonic()
         session.run("OS", timeout=1.0)
         polls = [t for t, _, route in slow.app.log if t >= start and route == "progress"]
-    gaps = [b - a for a, b in zip(polls, polls[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(polls)]
     assert len(gaps) >= 4
     assert gaps[0] < 0.15 and max(gaps) < 0.4
     assert gaps[-1] >= 1.4 * gaps[0]

@@ -5,7 +5,7 @@ answer clicks in JupyterLab. It starts ``jupyter lab`` on 127.0.0.1 (a free port
 root directory, token auth, no browser, no network calls for news or updates), writes a notebook,
 and drives it with Playwright's Python API using Debian's ``/usr/bin/chromium`` — Playwright
 never downloads a browser here. It picks a device in the DevicePicker by typing in its search
-box and ticking the device, runs a ``%%cmpivot --devices picker`` cell on the demo site, and
+box and ticking the device, re-runs the picker's cell (the selection stays), runs a ``%%cmpivot --devices picker`` cell on the demo site, and
 checks the itables table, the status summary and the PNG chart appear; then opens the results
 explorer on the result (its table, its Chart tab, a pivot to the device, its close button), and the device-code
 prompt (its copy button really copies, its countdown ticks). Screenshots go to
@@ -90,7 +90,7 @@ def free_port() -> int:
 
 
 def write_notebook(path: Path) -> None:
-    cells = [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {}, "outputs": [],
+    cells: list[dict[str, Any]] = [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {}, "outputs": [],
               "source": source} for i, source in enumerate(CELLS)]
     path.write_text(json.dumps({
         "cells": cells, "nbformat": 4, "nbformat_minor": 5,
@@ -153,9 +153,19 @@ def run_cell(page: Any, index: int) -> Any:
     from playwright.sync_api import expect
 
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
-    expect(cell.locator(".jp-InputArea-prompt")).to_have_text(re.compile(r"\[\d+\]"), timeout=120 * SECONDS)
+    prompt = cell.locator(".jp-InputArea-prompt")
+    before = prompt.inner_text()
+    for _attempt in range(3):
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        # JupyterLab marks a cell [*] the moment it sends it; a press that finds the kernel
+        # connection not quite ready is dropped silently, so press again rather than wait forever
+        try:
+            expect(prompt).not_to_have_text(before, timeout=10 * SECONDS)
+            break
+        except AssertionError:
+            continue
+    expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=120 * SECONDS)
     errors = cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     if errors.count() and "Error" in errors.all_inner_texts()[0]:
         raise AssertionError(f"cell {index} failed:\n{errors.all_inner_texts()}")
@@ -190,6 +200,7 @@ def test_pick_a_device_run_a_query_and_see_table_status_and_chart(lab: str, tmp_
             # the kernel must be up before Shift+Enter, or JupyterLab drops the request
             expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
                 1, timeout=60 * SECONDS)
+            expect(page.locator(".jp-StatusBar-Widget")).to_contain_text("| Idle", timeout=60 * SECONDS)
 
             # the picker: type the device's name into its search box, then tick the device
             picker_cell = run_cell(page, 0)
@@ -202,6 +213,12 @@ def test_pick_a_device_run_a_query_and_see_table_status_and_chart(lab: str, tmp_
             expect(picker).to_contain_text("1–1 of 1 matching devices", timeout=20 * SECONDS)
             picker.get_by_role("checkbox", name=device).click()
             expect(picker.locator(".cmpivot-picker-count")).to_contain_text(f"1 device selected: {device}")
+            # re-running the cell builds a new picker that keeps the selection
+            picker_cell = run_cell(page, 0)
+            picker = picker_cell.locator(".cmpivot-picker")
+            expect(picker.locator(".cmpivot-picker-count")).to_contain_text(f"1 device selected: {device}",
+                                                                            timeout=30 * SECONDS)
+            expect(picker.get_by_role("checkbox", name=device)).to_be_checked()
 
             # the query on that device: the itables table, the status summary and the chart
             query_cell = run_cell(page, 1)

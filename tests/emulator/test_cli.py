@@ -28,7 +28,7 @@ def test_cmpivot_emulator_prints_url_ca_and_token() -> None:
         answer = requests.get(f"{url}/v1.0/Device", headers={"Authorization": f"Bearer {token}"}, verify=ca, timeout=10)
         assert len(answer.json()["value"]) == 12
         out, err = io.StringIO(), io.StringIO()
-        code = cli.main(["-c", url, "--token", token, "--verify", ca, "-f", "csv",
+        code = cli.main(["-c", url, f"--token={token}", "--verify", ca, "-f", "csv",
                          "OS | summarize count() by Device | count"], stdout=out, stderr=err)
         assert code == 0, err.getvalue()
         assert out.getvalue().splitlines()[0] == "Count"

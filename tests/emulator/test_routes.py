@@ -174,15 +174,16 @@ def test_connection_faults(client: Client, emulator: Emulator, kind: str, expect
 
 
 def test_response_faults(client: Client, emulator: Emulator) -> None:
-    with emulator.fault("malformed", "collections", times=1):
-        with pytest.raises(json.JSONDecodeError):
-            client.get("wmi/SMS_Collection").json()
+    with emulator.fault("malformed", "collections", times=1), pytest.raises(json.JSONDecodeError):
+        client.get("wmi/SMS_Collection").json()
     with emulator.fault("status", "collections", status=503, retry_after=7, times=1):
         answer = client.get("wmi/SMS_Collection")
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "7"
-    with emulator.fault("slow", "collections", delay=0.3, times=1):
-        with pytest.raises(requests.exceptions.ReadTimeout):
-            client.http.get(f"{emulator.url}/wmi/SMS_Collection", verify=emulator.ca_path, timeout=(5, 0.1))
+    with (
+        emulator.fault("slow", "collections", delay=0.3, times=1),
+        pytest.raises(requests.exceptions.ReadTimeout),
+    ):
+        client.http.get(f"{emulator.url}/wmi/SMS_Collection", verify=emulator.ca_path, timeout=(5, 0.1))
     with emulator.fault("status", "result", every=2) as fault:
         for _ in range(4):
             client.get("v1.0/Device(1)/AdminService.CMPivotResult(OperationId=1)")

@@ -61,7 +61,8 @@ CASES: list[Case] = [
     Case("Bios | where ((a == 1)\n| project a", 2, 1, "expected ')' to close the '(' at line 1, column 14"),
     Case("Device | join kind=leftouter ( File('x')\n| where A == 'B')\n| project Device, M = iif( isnull(F), 'No'",
          3, 43, "the query ends before ')' closes the '(' at line 3, column 26"),
-    Case("Bios | where f(a b)", 1, 18, "expected ',' or ')' to close the '(' at line 1, column 15, not 'b'"),
+    Case("Bios | where f(a b)", 1, 18, "unexpected 'b': expected ')', ',' or an operator such as =="),
+    Case("Bios | where dcount( Device  by Value", 1, 30, "expected ',' or ')' to close the '(' at line 1, column 20"),
     Case("Bios | where Name == 'x')", 1, 25, "unmatched ')': there is no '(' for it to close", "remove it"),
     Case("Bios | summarize count() by Device)", 1, 35, "unmatched ')'"),
     Case("Bios | where f(a,)", 1, 18, "expected an expression before ')'"),
@@ -120,7 +121,7 @@ CASES: list[Case] = [
     Case("Bios | render 'barchart'", 1, 15, "the chart type is a bare word"),
     Case("Bios | render barchart with title='x'", 1, 29, "unexpected 'title': expected '(' and the chart properties"),
     Case("Bios | render barchart with (title)", 1, 35, "unexpected ')': expected '='"),
-    Case("Bios | render barchart with (title='x' ytitle='y')", 1, 40, "expected ',' or ')' to close the '('"),
+    Case("Bios | render barchart with (title='x' ytitle='y')", 1, 40, "unexpected 'ytitle': expected ')' or ','"),
     Case("Bios | render barchart with (title='x'", 1, 39, "the query ends before ')' closes the '(' at line 1, column 29"),
     # ---- KQL-only constructs in the cmpivot dialect: caret on the keyword, hint names dialect='kql'
     Case("let x = 1; Bios", 1, 1, f"'let' {NOT_CMPIVOT}", KQL_HINT),

@@ -105,17 +105,17 @@ NAMES = (
     st.sampled_from(["Device", "Name", "Version", "count_", "Key", "by", "asc", "desc", "kind", "true", "null",
                      "datetime", "print", "let", "Time", "on", "with", "and", "render", "where"])
     | IDENT
-    | st.text(st.characters(blacklist_characters="'\n", blacklist_categories=("Cs",)), max_size=6)
+    | st.text(st.characters(codec="utf-8", exclude_characters="'\n"), max_size=6)
 )
 NANOS_PER_DAY = 86_400 * 10**9
-STRINGS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
+STRINGS = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
     ["", "'", '"', "\\", "\\'", "it's", 'say "hi"', "c:\\windows\\", "%Micro%", "\t\r\n", "a//b"]
 )
 LITERALS = st.one_of(
     STRINGS.map(lambda s: n.Literal(s, "string")),
     st.integers(0, 2**63 - 1).map(lambda i: n.Literal(i, "long")),
     st.floats(min_value=0, allow_nan=False, allow_infinity=False).map(lambda f: n.Literal(f, "real")),
-    st.integers(0, 400 * NANOS_PER_DAY).map(lambda ns: n.Literal(ns, "timespan")),
+    st.integers(-400 * NANOS_PER_DAY, 400 * NANOS_PER_DAY).map(lambda ns: n.Literal(ns, "timespan")),
     st.sampled_from([1, 100, 10**6, 1800 * 10**9]).map(lambda ns: n.Literal(ns, "timespan")),
     st.integers(-62_135_596_800 * 10**9, 253_402_300_799 * 10**9).map(lambda ns: n.Literal(ns, "datetime")),
     st.booleans().map(lambda b: n.Literal(b, "bool")),
@@ -146,7 +146,7 @@ EXPRS = _expressions(LITERALS | NAMES.map(n.Name))
 ASSIGN = st.builds(n.Assign, st.none() | NAMES, EXPRS)
 SORT_KEY = st.builds(n.SortKey, EXPRS, st.sampled_from([None, "asc", "desc"]),
                      st.sampled_from([None, "first", "last"]))
-RAW = st.text(st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=15)
+RAW = st.text(st.characters(codec="utf-8", exclude_characters="\n"), max_size=15)
 ENTITY = st.one_of(
     st.builds(n.EntityRef, NAMES, st.just(())),
     st.builds(n.EntityRef, NAMES, st.tuples(RAW.map(lambda r: n.Literal(r, "string")))),

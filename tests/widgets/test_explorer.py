@@ -8,6 +8,7 @@ fleet (same seed and size, so the same names, ids and inventory) with different 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -116,8 +117,9 @@ def test_retry_targets_only_offline_and_failed_devices_and_merges_their_rows(
     assert explorer.retry_button.disabled and "Every device answered" in explorer.retry_note.value
 
 
-def test_retry_of_an_operation_recombines_the_global_part_exactly(flaky: Session, healthy: Recording) -> None:
-    """With each device's replies kept, ``summarize`` over the merged answer equals a clean run."""
+def test_retry_recombines_the_global_part_exactly(flaky: Session, healthy: Recording) -> None:
+    """The result keeps each device's replies, so ``summarize`` over the merged answer equals a
+    clean run on every device, and only the devices that did not answer are asked again."""
     query = "OperatingSystem | summarize count() by Caption"
     explorer = ResultsExplorer(flaky.submit(query), healthy)  # type: ignore[arg-type]
     down = not_answered(explorer.result)
@@ -132,10 +134,18 @@ def test_retry_of_an_operation_recombines_the_global_part_exactly(flaky: Session
     assert merged.status["Status"].eq("Completed").all()
 
 
-def test_retry_is_refused_when_rows_cannot_be_recombined(flaky: Session) -> None:
-    explorer = ResultsExplorer(flaky.run("OperatingSystem | summarize count() by Caption"), flaky)
+def test_retry_is_refused_for_a_result_no_session_made(flaky: Session) -> None:
+    made = flaky.run("OperatingSystem | summarize count() by Caption")
+    explorer = ResultsExplorer(dataclasses.replace(made, request=None, session=None), flaky)
     assert explorer.retry_button.disabled
-    assert "combines rows across devices" in explorer.retry_note.value
+    assert "not made by a session" in explorer.retry_note.value
+
+
+def test_without_a_session_the_results_own_is_used(flaky: Session) -> None:
+    first = flaky.run("OperatingSystem | project Device")
+    explorer = ResultsExplorer(first)
+    explorer.pivot("OperatingSystem | project Device, Caption", devices=list(first.df["Device"][:1]))
+    assert explorer.session is flaky and len(explorer.result.df) == 1
 
 
 def test_close_closes_every_widget(flaky: Session) -> None:

@@ -55,6 +55,17 @@ class AdminServiceBackend:
 
     @classmethod
     def from_url(cls, url: str, *, profile: str = "onprem", **options: Any) -> AdminServiceBackend:
+        """Options (all keyword, all optional):
+
+        - ``token`` — a bearer token, or a function returning a current one (called again on 401);
+        - ``auth`` — ``"negotiate"`` (Kerberos; the ``negotiate`` extra), or a ``requests`` auth object;
+        - ``verify`` — True (default: the system's CAs), the path of the site's root CA (PEM), or False;
+        - ``session`` — a ``requests.Session`` to use as it is (its auth and verify included);
+        - ``request_timeout`` — seconds per request, or ``(connect, read)``; default (10, 60);
+        - ``retries``, ``backoff``, ``max_rate`` — see ``transport.Policy``;
+        - ``poll_interval`` — ``(first, cap)`` seconds between polls; default (2, 10);
+        - ``max_device_operations`` — most devices picked by name in one query (default 100).
+        """
         unknown = sorted(set(options) - set(OPTIONS))
         if unknown:
             raise CMPivotError(f"unknown AdminService option {unknown[0]!r}", hint=f"options are: {', '.join(OPTIONS)}")
@@ -178,6 +189,29 @@ class AdminServiceBackend:
                     hint=f"query a collection instead (collection='...'), or pick at most "
                          f"{self.max_device_operations} devices (max_device_operations= raises the limit)")
             operation = DevicesOperation(self.client, request, self.poll_policy)
+        self.operations.append(operation)
+        return operation
+
+
+    def resume(self, operation_id: int, request: DeviceRequest, answered: set[int]) -> AdminServiceOperation:
+        """Re-attach to an operation already on the site (after a kernel restart): its status says
+        which collection it targets; results are read again from the start (the session keeps
+        the devices it already has, once each)."""
+        status = self.client.operation_status([operation_id]).get(operation_id)
+        if status is None:
+            raise CMPivotError(f"the site no longer knows CMPivot operation {operation_id}",
+                               hint="operations expire an hour after they are sent; run the query again")
+        operation: AdminServiceOperation
+        if status.collection_id:
+            operation = CollectionOperation(self.client, request, status.collection_id, self.poll_policy,
+                                            operation_id=operation_id)
+        elif len(request.targets) == 1:
+            operation = DevicesOperation(self.client, request, self.poll_policy,
+                                         operations={operation_id: request.targets[0]})
+        else:
+            raise CMPivotError(f"operation {operation_id} was one of {len(request.targets)} device operations; "
+                               "only collection and single-device operations can be resumed",
+                               hint="run the query again, or target a collection")
         self.operations.append(operation)
         return operation
 

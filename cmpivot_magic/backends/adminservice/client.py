@@ -20,7 +20,7 @@ backslashes and quotes must survive). OData string literals double their single 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -48,6 +48,8 @@ class OperationStatus:
     unknown: int = 0
     state: int | None = None
     expired: bool = False
+    collection_id: str = ""
+    """The collection a collection-route operation targets ("" for a device operation)."""
 
     @property
     def accounted(self) -> int:
@@ -69,7 +71,7 @@ class OperationStatus:
         state = get("State")
         return cls(num("ID"), num("TotalClients"), num("CompletedClients"), num("FailedClients"),
                    num("OfflineClients"), num("UnknownClients"), None if state is None else int(state),
-                   bool(get("IsExpired")))
+                   bool(get("IsExpired")), str(get("CollectionID") or ""))
 
 
 def odata_string(value: str) -> str:
@@ -273,11 +275,6 @@ def entry_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
 
 def get_field(row: dict[str, Any], name: str) -> Any:
     return _getter(row)(name)
-
-
-def chunked(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 __all__ = ["AdminServiceClient", "OperationStatus", "entry_identity", "entry_rows", "get_field", "odata_string",

@@ -6,11 +6,13 @@ back to 2 s when devices answer — and otherwise just waits, so the session may
 as it likes. Each poll ("tick"):
 
 1. reads progress from ``SMS_ClientOperationStatus`` (total, completed, failed, offline);
-2. reads results only when the completed count grew (collection route: when it grew by a
-   quarter, or the last read is ten polls old, or the operation finished — every read returns
-   every device so far, so reads are spaced out rather than repeated);
+2. reads results only when the completed count grew. On the collection route every read returns
+   every device so far, so reads are spaced out: the first as soon as anyone answered, then once
+   completions grew by a quarter, or the last read is older than an interval that grows like the
+   polls' (2 s → 10 s), or the site says the operation finished;
 3. reads per-device errors from ``SMS_CMPivotStatus`` when the failed count grew;
-4. marks devices offline once the site counts them offline (``SMS_CombinedDeviceResources``).
+4. marks devices offline once the site counts them offline (which ones: ``CNIsOnline`` from
+   ``SMS_CombinedDeviceResources``, read once per operation).
 
 A device's rows are taken whole from one response and delivered once: a retried or repeated read
 never duplicates or drops them. ``done()`` is true when every target has a final reply, the
@@ -20,6 +22,7 @@ an old site), polling falls back to reading results alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import warnings
 import xml.etree.ElementTree as ET
@@ -27,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import BackendError, PermissionDeniedError
+from ...errors import AuthenticationError, BackendError, PermissionDeniedError
 from ..base import DeviceReply, DeviceRequest, DeviceStatus, Target
 from .client import AdminServiceClient, OperationStatus, entry_identity, entry_rows, get_field
 from .rows import frames_from_rows
@@ -49,6 +52,9 @@ class PollPolicy:
     """Collection route: re-read all results once completions grew by this fraction."""
     missing_limit: int = 8
     """Polls in a row the site may not know the operation before that is an error."""
+    failed_polls: int = 5
+    """Polls in a row that may fail (after the transport's own retries) before the error is raised:
+    a provider restarting for a minute shouldn't end an hour-long operation."""
 
 
 class AdminServiceOperation:
@@ -60,7 +66,8 @@ class AdminServiceOperation:
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
         self.client, self.request, self.policy = client, request, policy
         self._clock, self._sleep = clock, sleep
-        self.started = clock()
+        # a resumed operation's timeout counts from when it was first sent
+        self.started = clock() - max(0.0, (dt.datetime.now(dt.UTC) - request.now).total_seconds())
         self.targets = {t.resource_id: t for t in request.targets}
         self._by_name = {t.name.lower(): t for t in request.targets}
         self.final: dict[int, DeviceReply] = {}
@@ -70,6 +77,7 @@ class AdminServiceOperation:
         self._cancelled = False
         self._status_route = True
         self._missing = 0
+        self._failed_polls = 0
         self.site_status: OperationStatus | None = None
         """The latest SMS_ClientOperationStatus counts (for a single operation)."""
         self.ticks = 0
@@ -83,7 +91,7 @@ class AdminServiceOperation:
             now = self._clock()
             if now >= self._next:
                 self.ticks += 1
-                news = self._tick()
+                news = self._tick_or_survive()
                 self._interval = self.policy.first if news else min(self.policy.cap, self._interval * self.policy.factor)
                 self._next = self._clock() + self._interval
                 continue
@@ -108,6 +116,19 @@ class AdminServiceOperation:
                 warnings.warn(f"could not cancel operation {op} on the site: {err.message}", stacklevel=2)
 
     # ------------------------------------------------------------------------------- helpers
+
+    def _tick_or_survive(self) -> bool:
+        try:
+            news = self._tick()
+        except (AuthenticationError, PermissionDeniedError):
+            raise  # waiting won't fix credentials or rights
+        except BackendError:
+            self._failed_polls += 1
+            if self._failed_polls > self.policy.failed_polls:
+                raise
+            return False
+        self._failed_polls = 0
+        return news
 
     def _tick(self) -> bool:
         raise NotImplementedError
@@ -179,13 +200,20 @@ class CollectionOperation(AdminServiceOperation):
     """One operation on a collection: ``Collections('<id>')/AdminService.RunCMPivot``."""
 
     def __init__(self, client: AdminServiceClient, request: DeviceRequest, collection_id: str,
-                 policy: PollPolicy, **kwargs: Any) -> None:
+                 policy: PollPolicy, operation_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(client, request, policy, **kwargs)
         self.collection_id = collection_id
-        self.operation_id = client.run_on_collection(collection_id, request.query.device_query)
+        self.operation_id = operation_id if operation_id is not None else \
+            client.run_on_collection(collection_id, request.query.device_query)
         self._results_at = 0.0
         self._results_interval = policy.first
         self._reads_after_finish = 0
+        self._offline: set[int] | None = None
+
+    def _offline_ids(self) -> set[int]:
+        if self._offline is None:
+            self._offline = self.client.offline_ids()
+        return self._offline
 
     def _open_operations(self) -> list[int]:
         return [self.operation_id] if len(self.final) < len(self.targets) else []
@@ -218,7 +246,7 @@ class CollectionOperation(AdminServiceOperation):
         remaining = [t for rid, t in self.targets.items() if rid not in self.final]
         if not remaining:
             return
-        offline = self.client.offline_ids()
+        offline = self._offline_ids()
         remaining.sort(key=lambda t: t.resource_id not in offline)
         room = status.offline + status.unknown - self._count(DeviceStatus.OFFLINE)
         for target in remaining:
@@ -257,7 +285,7 @@ class CollectionOperation(AdminServiceOperation):
         self._emit_completed([(self.targets[rid], rows) for rid, rows in rows_of.items()])
 
     def _mark_offline(self, status: OperationStatus) -> None:
-        offline = self.client.offline_ids()
+        offline = self._offline_ids()
         candidates = [t for rid, t in self.targets.items() if rid in offline and rid not in self.final]
         # trust the online flags only when they agree with the site's count for this operation
         if len(candidates) <= status.offline - self._count(DeviceStatus.OFFLINE):
@@ -268,9 +296,14 @@ class CollectionOperation(AdminServiceOperation):
 class DevicesOperation(AdminServiceOperation):
     """One ``Device(<id>)/AdminService.RunCMPivot`` operation per selected device."""
 
-    def __init__(self, client: AdminServiceClient, request: DeviceRequest, policy: PollPolicy, **kwargs: Any) -> None:
+    def __init__(self, client: AdminServiceClient, request: DeviceRequest, policy: PollPolicy,
+                 operations: dict[int, Target] | None = None, **kwargs: Any) -> None:
         super().__init__(client, request, policy, **kwargs)
-        self.operations: dict[int, Target] = {}
+        if operations:  # re-attaching to operations already on the site
+            self.operations = dict(operations)
+            self.operation_id = next(iter(self.operations))
+            return
+        self.operations = {}
         query = request.query.device_query
         try:
             for target in request.targets:

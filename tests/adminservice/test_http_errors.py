@@ -82,9 +82,11 @@ def test_403_in_tenant_attach_names_the_admin_user_role(connect: Callable[..., c
 
 def test_404_with_an_access_denied_body(connect: Callable[..., cm.Session], emulator: Emulator) -> None:
     """A 404 whose body says WMI access was denied is a permission problem, not "not ready"."""
-    with emulator.fault("status", "result", status=404, message="Access denied  WMI QUERY: "):
-        with pytest.raises(PermissionDeniedError) as caught:
-            connect().run("OS", collection="CON00011")
+    with (
+        emulator.fault("status", "result", status=404, message="Access denied  WMI QUERY: "),
+        pytest.raises(PermissionDeniedError) as caught,
+    ):
+        connect().run("OS", collection="CON00011")
     assert "Access denied" in str(caught.value) and "WMI namespace" in str(caught.value)
 
 
@@ -104,9 +106,11 @@ def test_404_for_something_missing(connect: Callable[..., cm.Session]) -> None:
 
 
 def test_400_bad_request(connect: Callable[..., cm.Session], emulator: Emulator) -> None:
-    with emulator.fault("status", "run", status=400, message="KustoParser: unexpected token"):
-        with pytest.raises(BackendError) as caught:
-            connect().run("FileContent('c:\\\\windows\\\\SMSCFG.ini')", collection="CON00011")
+    with (
+        emulator.fault("status", "run", status=400, message="KustoParser: unexpected token"),
+        pytest.raises(BackendError) as caught,
+    ):
+        connect().run("FileContent('c:\\\\windows\\\\SMSCFG.ini')", collection="CON00011")
     assert "400 Bad Request" in str(caught.value) and "KustoParser" in str(caught.value)
     assert "FileContent" in str(caught.value)
 
@@ -122,9 +126,8 @@ def test_server_errors_after_retries(connect: Callable[..., cm.Session], emulato
                                      words: list[str]) -> None:
     """Retried first; what persists says where to look."""
     before = emulator.requests.get("collections", 0)
-    with emulator.fault("status", "collections", status=status):
-        with pytest.raises(BackendError) as caught:
-            connect(retries=2).collections()
+    with emulator.fault("status", "collections", status=status), pytest.raises(BackendError) as caught:
+        connect(retries=2).collections()
     assert emulator.requests["collections"] - before == 3
     for word in words:
         assert word in str(caught.value)
@@ -138,21 +141,24 @@ def test_untrusted_certificate(emulator: Emulator) -> None:
 
 
 def test_dropped_connections_after_retries(connect: Callable[..., cm.Session], emulator: Emulator) -> None:
-    with emulator.fault("drop", "collections"):
-        with pytest.raises(BackendError, match="could not reach the AdminService"):
-            connect(retries=1).collections()
+    with (
+        emulator.fault("drop", "collections"),
+        pytest.raises(BackendError, match="could not reach the AdminService"),
+    ):
+        connect(retries=1).collections()
 
 
 def test_no_answer_in_time(connect: Callable[..., cm.Session], emulator: Emulator) -> None:
-    with emulator.fault("slow", "collections", delay=0.3):
-        with pytest.raises(BackendError, match="did not answer in time"):
-            connect(retries=0, request_timeout=(2.0, 0.1)).collections()
+    with (
+        emulator.fault("slow", "collections", delay=0.3),
+        pytest.raises(BackendError, match="did not answer in time"),
+    ):
+        connect(retries=0, request_timeout=(2.0, 0.1)).collections()
 
 
 def test_malformed_json_after_retries(connect: Callable[..., cm.Session], emulator: Emulator) -> None:
-    with emulator.fault("malformed", "collections"):
-        with pytest.raises(BackendError, match="not valid JSON"):
-            connect(retries=1).collections()
+    with emulator.fault("malformed", "collections"), pytest.raises(BackendError, match="not valid JSON"):
+        connect(retries=1).collections()
 
 
 def test_negotiate_without_its_extra() -> None:

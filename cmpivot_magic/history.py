@@ -1,0 +1,189 @@
+"""Persisted operations: every query's target, status and rows, stored as they stream in.
+
+A SQLite index (WAL mode, so concurrent kernels can write) records each operation and each
+device's final reply; the rows themselves are Parquet files, one per batch of replies, written to
+a temporary name and renamed into place, so a crash mid-write leaves no half file behind — only
+replies whose rows file is complete are ever indexed. The store lives in the user's data
+directory; ``CMPIVOT_MAGIC_HISTORY_DIR`` moves it, and ``CMPIVOT_MAGIC_HISTORY_DIR=off`` turns it
+off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import sys
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+
+from .backends.base import DeviceReply, DeviceStatus, Target
+from .errors import CMPivotError
+
+ENV = "CMPIVOT_MAGIC_HISTORY_DIR"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS operations (
+    operation_id INTEGER PRIMARY KEY,
+    connection   TEXT NOT NULL,
+    query        TEXT NOT NULL,
+    targets      TEXT NOT NULL,        -- JSON [[name, resource_id], ...]
+    collection   TEXT,
+    started      TEXT NOT NULL,
+    now          TEXT NOT NULL,        -- the query's clock reading (ago/now)
+    timeout      REAL NOT NULL,
+    finished     TEXT,
+    summary      TEXT
+);
+CREATE TABLE IF NOT EXISTS replies (
+    operation_id INTEGER NOT NULL,
+    resource_id  INTEGER NOT NULL,
+    device       TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    row_count    INTEGER NOT NULL,
+    error        TEXT,
+    elapsed      REAL,
+    rows_file    TEXT,                 -- Parquet file holding this device's rows (shared per batch)
+    PRIMARY KEY (operation_id, resource_id)
+);
+"""
+
+
+def default_root() -> Path | None:
+    """Where history lives: ``$CMPIVOT_MAGIC_HISTORY_DIR``, else the platform's user data folder."""
+    override = os.environ.get(ENV)
+    if override is not None:
+        return None if override.strip().lower() in ("", "off", "none", "0") else Path(override).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "cmpivot-magic" / "history"
+
+
+@dataclass(frozen=True)
+class StoredOperation:
+    operation_id: int
+    connection: str
+    query: str
+    targets: tuple[Target, ...]
+    collection: str | None
+    now: dt.datetime
+    timeout: float
+    finished: bool
+
+
+class HistoryStore:
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        (self.root / "rows").mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.root / "index.sqlite", timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA busy_timeout=30000")
+            yield db
+        finally:
+            db.close()
+
+    # ------------------------------------------------------------------ writing
+
+    def start(self, operation_id: int, connection: str, query: str, targets: Iterable[Target],
+              collection: str | None, now: dt.datetime, timeout: float) -> None:
+        with self._db() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO operations (operation_id, connection, query, targets, collection, started, "
+                "now, timeout) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (operation_id, connection, query, json.dumps([[t.name, t.resource_id] for t in targets]),
+                 collection, dt.datetime.now(dt.UTC).isoformat(), now.isoformat(), timeout),
+            )
+
+    def add_replies(self, operation_id: int, replies: Iterable[DeviceReply]) -> None:
+        """Store final replies: their rows first (atomically), then the index rows that point at them."""
+        final = [r for r in replies if r.status != DeviceStatus.PENDING]
+        if not final:
+            return
+        frames = [r.rows for r in final if r.rows is not None and r.rows.height]
+        rows_file = None
+        if frames:
+            folder = self.root / "rows" / str(operation_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{uuid.uuid4().hex}.parquet"
+            tmp = folder / f".{name}.tmp"
+            pl.concat(frames, how="vertical_relaxed").write_parquet(tmp)
+            os.replace(tmp, folder / name)  # atomic: readers see the whole file or none
+            rows_file = f"{operation_id}/{name}"
+        with self._db() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(operation_id, r.resource_id, r.device, r.status.value, 0 if r.rows is None else r.rows.height,
+                  r.error, r.elapsed, rows_file if r.rows is not None and r.rows.height else None) for r in final],
+            )
+
+    def finish(self, operation_id: int, summary: str) -> None:
+        with self._db() as db:
+            db.execute("UPDATE operations SET finished = ?, summary = ? WHERE operation_id = ?",
+                       (dt.datetime.now(dt.UTC).isoformat(), summary, operation_id))
+
+    # ------------------------------------------------------------------ reading
+
+    def operations(self, limit: int | None = None) -> pd.DataFrame:
+        """Past operations, newest first."""
+        sql = ("SELECT o.operation_id AS OperationId, o.started AS Started, o.connection AS Connection, "
+               "o.query AS Query, json_array_length(o.targets) AS Targeted, "
+               "(SELECT COUNT(*) FROM replies r WHERE r.operation_id = o.operation_id AND r.status IN "
+               "('Completed', 'Truncated')) AS Answered, o.summary AS Summary "
+               "FROM operations o ORDER BY o.started DESC, o.operation_id DESC")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._db() as db:
+            return pd.read_sql_query(sql, db)
+
+    def operation(self, operation_id: int) -> StoredOperation:
+        with self._db() as db:
+            row = db.execute("SELECT operation_id, connection, query, targets, collection, now, timeout, finished "
+                             "FROM operations WHERE operation_id = ?", (operation_id,)).fetchone()
+        if row is None:
+            raise CMPivotError(f"no operation {operation_id} in the history at {self.root}",
+                               hint="%cmpivot history lists the stored operations")
+        op, conn, query, targets, collection, now, timeout, finished = row
+        return StoredOperation(int(op), conn, query, tuple(Target(n, int(r)) for n, r in json.loads(targets)),
+                               collection, dt.datetime.fromisoformat(now), float(timeout), finished is not None)
+
+    def replies(self, operation_id: int) -> dict[int, DeviceReply]:
+        """The stored final replies of an operation, rows included."""
+        with self._db() as db:
+            rows = db.execute("SELECT resource_id, device, status, row_count, error, elapsed, rows_file "
+                              "FROM replies WHERE operation_id = ?", (operation_id,)).fetchall()
+        files: dict[str, pl.DataFrame] = {}
+        out: dict[int, DeviceReply] = {}
+        for rid, device, status, count, error, elapsed, rows_file in rows:
+            frame = None
+            if rows_file:
+                if rows_file not in files:
+                    files[rows_file] = pl.read_parquet(self.root / "rows" / rows_file)
+                batch = files[rows_file]
+                device_col = "Device" if "Device" in batch.columns else "__device__"
+                frame = batch.filter(pl.col(device_col) == device)
+                if frame.height != count:
+                    raise CMPivotError(f"history for operation {operation_id} is inconsistent for {device}")
+            out[int(rid)] = DeviceReply(device, int(rid), DeviceStatus(status), frame, error, elapsed)
+        return out
+
+
+def open_default() -> HistoryStore | None:
+    root = default_root()
+    return None if root is None else HistoryStore(root)
