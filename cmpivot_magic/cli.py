@@ -17,7 +17,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 import pandas as pd
 

@@ -38,7 +38,7 @@ def _check_key(key: str, known: Mapping[str, type], where: str) -> str:
 
 
 def _coerce(key: str, raw: Any, kind: type, where: str) -> Any:
-    if raw is None or isinstance(raw, kind) and not (kind is int and isinstance(raw, bool)):
+    if raw is None or (isinstance(raw, kind) and not (kind is int and isinstance(raw, bool))):
         return raw
     if isinstance(raw, str):
         text = raw.strip()

@@ -131,10 +131,14 @@ class CMPivotMagic(Magics):
                     namespace[var] = result
             self._show(result, args, False)
             return None
-        session = self.session(args.connection)
         devices = list(args.device) if args.device else None
+        session = None
         if args.devices:
             devices = _device_names(args.devices, namespace)
+            picked = getattr(namespace.get(args.devices), "session", None)
+            if args.connection is None and isinstance(picked, Session):
+                session = picked  # a DevicePicker's devices belong to its own connection
+        session = session or self.session(args.connection)
         timeout = args.timeout if args.timeout is not None else (self.timeout or None)
         operation = session.submit(query_text, devices=devices, collection=args.collection, timeout=timeout)
         cancelled = self._follow(operation)

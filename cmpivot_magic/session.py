@@ -77,7 +77,7 @@ def url_options(url: str) -> dict[str, str]:
 
 
 class Session:
-    def __init__(self, backend: Backend, history: HistoryStore | None | str = "default") -> None:
+    def __init__(self, backend: Backend, history: HistoryStore | str | None = "default") -> None:
         self.backend = backend
         self._history = history
 

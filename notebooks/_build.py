@@ -1003,7 +1003,7 @@ def report() -> list[Cell]:
         OperatingSystem
         | summarize Devices = count() by Caption
         | order by Devices desc
-        | render piechart with (title='Operating systems')
+        | render barchart with (title='Operating systems', ytitle='Devices')
         """),
         md("""
         ## Update compliance
@@ -1034,7 +1034,7 @@ def report() -> list[Cell]:
         plt.xticks(rotation=45)
         plt.tight_layout()
         plt.show()
-        show(compliance, caption="Update compliance per build", paging=False)
+        show(compliance, caption="Update compliance per build", paging=False, showIndex=False)
         """),
         md("""
         ## Low disk space
@@ -1080,7 +1080,7 @@ def report() -> list[Cell]:
         """),
         code("""
         missing = patch.status[patch.status.Status != "Completed"][["Device", "Status", "Error"]]
-        show(missing.sort_values(["Status", "Device"]), caption="Devices without an answer")
+        show(missing.sort_values(["Status", "Device"]), caption="Devices without an answer", showIndex=False)
         """),
     ]
 

@@ -252,7 +252,10 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
             self._send(error(fault.status, fault.message or _DEFAULT_MESSAGES.get(fault.status, "Error"), extra))
             return
-        response = emulator.app.handle(method, self.path, headers, body)
+        try:
+            response = emulator.app.handle(method, self.path, headers, body)
+        except Exception as err:  # a bug in the emulator: answer as the AdminService would, with a 500
+            response = error(500, f"An error has occurred. {type(err).__name__}: {err}")
         if fault is not None and fault.kind == "truncate" and response.body:
             self._send(response, cut=max(1, len(response.body) // 2))
             return

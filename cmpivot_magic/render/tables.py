@@ -48,8 +48,8 @@ def table_html(df: pd.DataFrame, *, limit: int, caption: str | None = None) -> s
 def status_html(status: pd.DataFrame, *, open_: bool = False) -> str:
     """The per-device status table, folded under a one-line summary of the counts."""
     counts = status["Status"].value_counts()
-    label = ", ".join(f"{int(n)} {s.lower()}" for s, n in counts.items())
-    body = status.to_html(index=False, border=0, na_rep="", classes="cmpivot-status")
+    label = ", ".join(f"{int(n)} {str(s).lower()}" for s, n in counts.items())
+    body = status.astype(object).where(status.notna(), "").to_html(index=False, border=0, classes="cmpivot-status")
     return (f"<details{' open' if open_ else ''}><summary>Device status ({len(status)} devices: "
             f"{html.escape(label)})</summary>{body}</details>")
 

@@ -82,18 +82,20 @@ def test_only_the_device_part_is_sent(connect: Callable[..., cm.Session], emulat
     assert sent.startswith("Process | where Name == 'svchost.exe'") and "summarize" not in sent
 
 
-def test_results_stream_before_the_operation_completes(connect: Callable[..., cm.Session],
-                                                       emulator: Emulator) -> None:
+def test_results_stream_before_the_operation_completes(slow_emulator: Emulator) -> None:
     """Updates carry rows while the site still has devices to hear from."""
-    op = connect().submit("OS | project Caption")
-    early = None
-    for progress in op.updates():
-        if progress.rows and early is None:
-            early = (progress, emulator.operations[op.id].finished(), op.partial())
-    assert early is not None
-    progress, finished_then, partial = early
-    assert not finished_then and progress.pending > 0
-    assert 0 < len(partial.df) < len(op.result().df)
+    emu = slow_emulator
+    session = cm.connect(emu.url, token=emu.token, verify=emu.ca_path, history=None, poll_interval=(0.02, 0.05))
+    op = session.submit("OS | project Caption")
+    for progress in op.updates(poll=0.01):
+        if progress.rows:
+            assert not emu.operations[op.id].finished() and progress.pending > 0
+            partial = op.partial()
+            op.cancel()
+            break
+    else:
+        pytest.fail("no update carried rows")
+    assert 0 < len(partial.df) == progress.rows < len(op.targets)
 
 
 def test_offline_and_failed_devices_are_in_the_status(connect: Callable[..., cm.Session],
@@ -124,16 +126,18 @@ def test_a_projected_away_device_is_still_known(connect: Callable[..., cm.Sessio
     assert statuses(got) == statuses(want)
 
 
-def test_cancel_reaches_the_site(connect: Callable[..., cm.Session], emulator: Emulator) -> None:
+def test_cancel_reaches_the_site(slow_emulator: Emulator) -> None:
     """Cancel calls SMS_ClientOperation.CancelClientOperation; unanswered devices stay Pending."""
-    before = emulator.requests.get("cancel", 0)
-    op = connect(poll_interval=(0.01, 0.01)).submit("OS")
-    for progress in op.updates():
+    emu = slow_emulator
+    session = cm.connect(emu.url, token=emu.token, verify=emu.ca_path, history=None, poll_interval=(0.02, 0.05))
+    before = emu.requests.get("cancel", 0)
+    op = session.submit("OS")
+    for progress in op.updates(poll=0.01):
         if progress.answered:
             op.cancel()
     result = op.result()
-    assert emulator.requests["cancel"] == before + 1
-    assert emulator.operations[op.id].cancelled_at is not None
+    assert emu.requests["cancel"] == before + 1
+    assert emu.operations[op.id].cancelled_at is not None
     pending = result.status[result.status["Status"] == "Pending"]
     assert len(pending) > 0
     assert (pending["Error"] == "cancelled before the device answered").all()
@@ -196,7 +200,8 @@ def test_tenant_attach_uses_the_device_route(connect: Callable[..., cm.Session],
 def test_requests_stay_well_under_the_per_ip_limit(emulator: Emulator) -> None:
     """With the default transport policy no one-second window sees more than 20 requests (the
     provider allows 200 per client IP)."""
-    session = cm.connect(emulator.url, token=emulator.token, verify=emulator.ca_path, poll_interval=(0.01, 0.02))
+    session = cm.connect(emulator.url, token=emulator.token, verify=emulator.ca_path, history=None,
+                         poll_interval=(0.01, 0.02))
     start = time.monotonic()
     session.run("OS", devices=list(session.devices()["Name"][:30]))
     times = [t for t, _, _ in emulator.app.log if t >= start]

@@ -20,7 +20,7 @@ FAST = {"poll_interval": (0.02, 0.1), "request_timeout": (2.0, 5.0), "retries": 
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
-    with Emulator(devices=DEVICES, seed=SEED, speed=100, now=NOW) as emu:
+    with Emulator(devices=DEVICES, seed=SEED, speed=200, now=NOW) as emu:
         yield emu
 
 
