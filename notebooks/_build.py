@@ -90,7 +90,7 @@ def quickstart() -> list[Cell]:
         ## 2. Your first query
 
         Write `%%cmpivot` on the first line of a cell and the query below it. A query starts with an
-        **entity** (what to read: `OperatingSystem`, `Process`, `Disk` and 150 more) and then has steps
+        **entity** (what to read: `OperatingSystem`, `Process`, `Disk` and about 150 more) and then has steps
         joined by `|`, each one narrowing or reshaping the rows.
 
         The answer shows:
@@ -533,9 +533,8 @@ def connect_site() -> list[Cell]:
         md("""
         # Connect to your site
 
-        cmpivot-magic talks to ConfigMgr through the **AdminService**, the REST API of the SMS Provider
-        (ConfigMgr 2002 and later). The magic starts a CMPivot operation there and collects the answers,
-        exactly as the console does.
+        cmpivot-magic talks to ConfigMgr through the **AdminService**, the REST API of the SMS Provider.
+        The magic starts a CMPivot operation there and collects the answers, as the console does.
 
         **Without a site, this notebook runs anyway:** it starts the *emulator*, an AdminService
         stand-in with 50 simulated devices, on this computer (HTTPS on 127.0.0.1, its own certificate
@@ -551,7 +550,7 @@ def connect_site() -> list[Cell]:
         | **Permissions** | a ConfigMgr security role with *Read* on the collections you query, *Run CMPivot* on them, and *Read* on *Inventory Reports* (`%cmpivot help permissions`) |
         | **Sign-in** | on-prem: Windows integrated sign-in (Kerberos); through a CMG: an Entra ID token |
         | **Clients** | ConfigMgr clients with PowerShell 4 or later (5 for a few entities) |
-        | **TLS** | the provider's certificate must be trusted: pass `verify="root-ca.pem"` if it comes from your own CA |
+        | **TLS** | the provider's certificate must be trusted. Unless your PKI issued one, it is the site's self-signed certificate: export the *SMS Issuing* root from the console (Administration > Security > Certificates) as PEM and pass `verify="sms-root.pem"` |
         """),
         md("""
         ## Choose the site
@@ -594,8 +593,10 @@ def connect_site() -> list[Cell]:
         values go in with `{braces}`); the connection is then the default for every `%%cmpivot` cell.
         """),
         code("""
+        import shlex
+
         %load_ext cmpivot_magic
-        flags = " ".join(f"--{key} {value}" for key, value in options.items())
+        flags = " ".join(f"--{key} {shlex.quote(str(value))}" for key, value in options.items())
         site = %cmpivot connect {url} --name site {flags}
         %cmpivot connections
         """),
@@ -682,7 +683,11 @@ def connect_site() -> list[Cell]:
         Away from the corporate network, the AdminService is reached through the CMG and wants an Entra
         ID token for the ConfigMgr server app (scope `<App ID URI>/user_impersonation`).
 
-        **Today**, pass a token you got elsewhere, for example from the Azure CLI:
+        The number after `CCM_Proxy_ServerAuth` identifies your site's AdminService behind the gateway;
+        your ConfigMgr administrator can look it up.
+
+        **Today**, pass a token you got elsewhere — from your organisation's tooling, or from the Azure CLI
+        where your Entra administrator allows it for the ConfigMgr server app:
 
         ```python
         import subprocess
@@ -1230,7 +1235,7 @@ def troubleshooting() -> list[Cell]:
         code("""
         print(hurried.summary)
         hurried.status.Status.value_counts()
-        """, checked=True),
+        """),
         md("""
         Pressing **Stop** (interrupt) while a query runs does the same: it cancels the operation and keeps
         what arrived. Set a default for every cell with `%config CMPivotMagic.timeout = 120`.

@@ -79,6 +79,7 @@ class EmulatedOperation:
         self._failed = [0]
         self._fragments: list[bytes] = []  # completed answers as collection-result entries, in order
         self.cancelled_at: float | None = None
+        self._frozen: int | None = None
         self.compute_error: str | None = None
         self._thread = threading.Thread(target=self._compute, name=f"cmpivot-op-{operation_id}", daemon=True)
         self._thread.start()
@@ -90,13 +91,16 @@ class EmulatedOperation:
 
     def _answered(self) -> int:
         """How many answers (in latency order) the site has right now."""
-        limit = self.elapsed() if self.cancelled_at is None else min(self.elapsed(), self.cancelled_at)
+        if self._frozen is not None:
+            return self._frozen
         with self._lock:
             ready = self._ready
-        return min(ready, bisect.bisect_right(self._ats, limit))
+        return min(ready, bisect.bisect_right(self._ats, self.elapsed()))
 
     def cancel(self) -> None:
+        """Stop the operation: the answers the site has stay; no device answers after this."""
         if self.cancelled_at is None:
+            self._frozen = self._answered()
             self.cancelled_at = self.elapsed()
 
     def counts(self) -> tuple[int, int, int]:
