@@ -8,6 +8,12 @@ message (and a caret under the offending text) instead of a Python traceback::
     ├── QuerySemanticError            a valid shape that means nothing: unknown entity, column, type clash
     └── BackendError                  sending or collecting failed
         ├── AuthenticationError       no or rejected credentials (401)
+        │   ├── SignInError           Entra ID refused the sign-in (an AADSTS error); subclasses:
+        │   │   ├── ConsentRequiredError             no admin consent for user_impersonation
+        │   │   ├── PublicClientFlowsDisabledError   the client app does not allow public client flows
+        │   │   ├── UnknownAppIdUriError             the scope names an App ID URI the tenant lacks
+        │   │   └── MfaRequiredError                 MFA or Windows Hello for Business required
+        │   └── NotAdministrativeUserError           a valid token, but the site does not know the user
         ├── PermissionDeniedError     signed in, but not allowed (403)
         └── QueryTimeoutError         devices did not answer in time
 
@@ -150,6 +156,81 @@ class PermissionDeniedError(BackendError):
     """Signed in, but not allowed to run CMPivot on that target (HTTP 403)."""
 
 
+class SignInError(AuthenticationError):
+    """Entra ID refused the sign-in. ``code`` is the AADSTS number; ``trace_id`` and
+    ``correlation_id`` are what Entra ID's support (and the sign-in logs) look errors up by.
+
+    Example::
+
+        SignInError: Entra ID refused the sign-in (AADSTS700016): Application with identifier '…' was
+        not found in the directory 'contoso'. (trace id 2f…, correlation id 9c…)
+        check client_id=: it is the Application (client) ID of the client app registration …
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None, code: int | None = None,
+                 trace_id: str | None = None, correlation_id: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.code, self.trace_id, self.correlation_id = code, trace_id, correlation_id
+
+
+class ConsentRequiredError(SignInError):
+    """Nobody consented to the client app calling the ConfigMgr server app (AADSTS65001).
+
+    Example::
+
+        ConsentRequiredError: nobody has consented to client app 1b7a… using the ConfigMgr server app
+        for alice@contoso.com (AADSTS65001)
+        an administrator grants it once: Entra admin center > App registrations > the client app >
+        API permissions > add the server app's delegated permission user_impersonation > Grant admin consent
+    """
+
+
+class PublicClientFlowsDisabledError(SignInError):
+    """The client app registration does not allow public client flows (AADSTS7000218), so a
+    sign-in without a client secret (device code, browser) is refused.
+
+    Example::
+
+        PublicClientFlowsDisabledError: client app 1b7a… does not allow public client flows (AADSTS7000218)
+        App registrations > the client app > Authentication > Advanced settings: set 'Allow public
+        client flows' to Yes
+    """
+
+
+class UnknownAppIdUriError(SignInError):
+    """The scope names an App ID URI that no app in the tenant exposes (AADSTS500011).
+
+    Example::
+
+        UnknownAppIdUriError: tenant contoso has no app with the App ID URI 'https://ConfigMgrSvc'
+        (AADSTS500011)
+        the scope is <App ID URI>/user_impersonation of the site's ConfigMgr server app: …
+    """
+
+
+class MfaRequiredError(SignInError):
+    """Entra ID (AADSTS50076, 50079, …) or the site (the SMS Provider's Windows Hello for Business
+    authentication level) wants a stronger sign-in than the one made.
+
+    Example::
+
+        MfaRequiredError: Entra ID requires multi-factor authentication for alice@contoso.com (AADSTS50076)
+        sign in again and complete the MFA prompt in the browser: …
+    """
+
+
+class NotAdministrativeUserError(AuthenticationError):
+    """Entra ID signed the user in and the token is valid, but the site refused it: the user is
+    not a ConfigMgr administrative user (or the token is for another site's server app).
+
+    Example::
+
+        NotAdministrativeUserError: signed in to Entra ID as bob@contoso.com, but the site refused the
+        token (401) to list devices
+        bob@contoso.com must be a ConfigMgr administrative user: …
+    """
+
+
 class QueryTimeoutError(BackendError):
     """Devices did not answer before the query's timeout; the partial result says which did."""
 
@@ -158,11 +239,17 @@ __all__ = [
     "AuthenticationError",
     "BackendError",
     "CMPivotError",
+    "ConsentRequiredError",
     "Location",
+    "MfaRequiredError",
+    "NotAdministrativeUserError",
     "PermissionDeniedError",
+    "PublicClientFlowsDisabledError",
     "QuerySemanticError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "SignInError",
+    "UnknownAppIdUriError",
     "caret_excerpt",
     "locate",
 ]

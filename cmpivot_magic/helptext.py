@@ -107,10 +107,10 @@ TROUBLESHOOTING = """Common problems:
 def help_text(topic: str | None = None) -> str:
     if topic is None:
         return ("%%cmpivot [--connection URL|NAME] [--device NAME ...|--collection ID|--devices VAR] [--timeout S]\n"
-                "          [--limit N] [--explain] [--no-display] [-o VAR | VAR <<]\n"
+                "          [--limit N] [--explain] [--no-display] [--on VAR] [-o VAR | VAR <<]\n"
                 "  then the query on the following lines. {name} inserts a Python value as a literal.\n"
-                "%cmpivot connect URL [--name N] | connections | devices | collections | entities [PATTERN]\n"
-                "         schema ENTITY | help [TOPIC] | config\n"
+                "%cmpivot connect URL [--name N] | use SESSION_VAR | connections | devices | collections\n"
+                "         entities [PATTERN] | schema ENTITY | history [N] | resume OPID | help [TOPIC] | config\n"
                 f"Help topics: {', '.join(TOPICS)}")
     key = topic.lower().strip()
     texts = {

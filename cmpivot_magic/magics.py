@@ -36,7 +36,7 @@ from .results import QueryResult
 from .session import Session, connect
 
 _CAPTURE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*<<\s*(.*)$")
-SUBCOMMANDS = ("connect", "connections", "devices", "collections", "entities", "schema", "help", "config",
+SUBCOMMANDS = ("connect", "use", "connections", "devices", "collections", "entities", "schema", "help", "config",
                "history", "resume")
 
 
@@ -196,6 +196,8 @@ class CMPivotMagic(Magics):
     def _subcommand(self, name: str, words: list[str]) -> Any:
         if name == "connect":
             return self._connect(words)
+        if name == "use":
+            return self._use(words)
         if name == "connections":
             return pd.DataFrame([{"Name": k, "URL": s.url, "Profile": s.profile, "Current": k == self.current}
                                  for k, s in self.sessions.items()], columns=["Name", "URL", "Profile", "Current"])
@@ -248,6 +250,18 @@ class CMPivotMagic(Magics):
                     for k in sorted(self.traits(config=True))]
             return pd.DataFrame(rows)
         raise CMPivotError(f"unknown subcommand {name}")  # pragma: no cover
+
+    def _use(self, words: list[str]) -> Session:
+        """``%cmpivot use VAR [--name N]``: make a Session built in Python the current connection."""
+        namespace = self.shell.user_ns if self.shell is not None else {}
+        if not words or words[0] not in namespace or not isinstance(namespace[words[0]], Session):
+            raise CMPivotError("%cmpivot use needs a variable holding a Session",
+                               hint="for example: s = cmpivot_magic.connect(url, token=...); %cmpivot use s")
+        session = namespace[words[0]]
+        name = words[2] if len(words) >= 3 and words[1] == "--name" else session.url
+        self.sessions[name] = session
+        self.current = name
+        return session
 
     def _history_option(self) -> str | None:
         value = self.history_dir.strip()

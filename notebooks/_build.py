@@ -1224,8 +1224,8 @@ def troubleshooting() -> list[Cell]:
 
         ConfigMgr keeps an on-prem CMPivot operation open for an hour (ten minutes in the Intune admin
         center), and devices answer as they get to it. `--timeout S` stops waiting after S seconds: devices
-        that had not answered are **Pending** (not Offline — they may still answer). Here the demo site
-        gives 2 seconds, and many devices need longer:
+        that had not answered are **Pending** (not Offline — they may still answer). Here the query waits
+        2 seconds, and many devices need longer:
         """),
         code("""
         %%cmpivot --timeout 2 -o hurried
@@ -1270,7 +1270,8 @@ def troubleshooting() -> list[Cell]:
         narrowed.status.Status.value_counts()
         """, checked=True),
         md("""
-        `--explain` shows which steps run on the device (the *device part*).
+        `--explain` shows which steps run on the device (the *device part*). To see truncation on the demo
+        site without a big query, lower its limit: `demo://?max_result_bytes=8000`.
         """),
         md("""
         ## 6. Offline and failed devices

@@ -264,8 +264,11 @@ class TableOperation:
     _cancelled: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    applies_timeout = True
+    """Timeouts are in the site's (simulated) seconds: a device whose latency exceeds the timeout
+    never answers and stays Pending, whatever the clock mode."""
+
     def __post_init__(self) -> None:
-        # a device slower than the timeout never answers: it stays Pending
         self.replies = [r for r in self.replies if r[0] <= self.timeout]
 
     def poll(self, wait: float) -> list[DeviceReply]:
