@@ -107,13 +107,19 @@ def _clear() -> None:
     query._parse_cached.cache_clear()
 
 
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
+def best(fn: Callable[[], object], repeat: int, budget: float = 0.3) -> float:
+    """Median time of ``fn``: at least ``repeat`` runs, more for fast calls (up to ``budget``
+    seconds or 300 runs), so sub-millisecond figures are not one noisy sample."""
+    fn()  # warm-up: first-call costs (imports, compiled regexes) are not what users repeat
+    times: list[float] = []
+    gc.collect()
+    spent = 0.0
+    while len(times) < repeat or (spent < budget and len(times) < 300):
         t0 = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t0)
+        elapsed = time.perf_counter() - t0
+        times.append(elapsed)
+        spent += elapsed
     return statistics.median(times)
 
 
