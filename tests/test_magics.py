@@ -276,3 +276,21 @@ def test_progress_updates_in_place_while_devices_answer(ip: InteractiveShell) ->
 
 def test_environment_is_clean() -> None:
     assert not any(k.startswith("CMPIVOT_MAGIC_") for k in os.environ)
+
+
+def test_permission_and_authentication_errors_are_short(ip: InteractiveShell) -> None:
+    """Against a site (the HTTPS emulator): a token without rights on the collection, and a
+    rejected token, each show one message with what to do — no traceback, and the cell fails."""
+    from cmpivot_magic.emulator import Emulator
+
+    with Emulator(devices=20, seed=7, speed=200) as emu:
+        limited = emu.add_token(read=["SMS00001"], run=[])
+        for token, message in ((limited, "PermissionDeniedError"), ("not-a-token", "AuthenticationError")):
+            with capture_output():
+                ip.run_line_magic("cmpivot", f"connect {emu.url} --name site --token {token} --verify {emu.ca_path}")
+            with capture_output() as cap:
+                result = ip.run_cell("%%cmpivot --connection site --collection SMS00001\nOS")
+            text = cap.stdout + cap.stderr
+            assert result.error_in_exec is not None and type(result.error_in_exec).__name__ == message
+            assert message in text and "Traceback" not in text
+            assert token not in text  # a credential never appears in what the user sees
