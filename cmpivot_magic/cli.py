@@ -6,6 +6,7 @@
     cmpivot --explain "Process | where Name contains 'svc'"                 # the plan, nothing sent
     cmpivot emulator --devices 500 --speed 10                               # an AdminService stand-in
     cmpivot -c https://127.0.0.1:PORT/AdminService --token T --verify CA "OS"    # ... queried over HTTPS
+    cmpivot -c URL --auth msal --tenant T --client-id C --scope S "OS"          # ... with an Entra ID sign-in
 
 Rows go to standard output, the status summary and live progress to standard error, so the
 output can be piped. The exit status is 0 on success, 2 for a query or connection error.
@@ -47,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token", metavar="TOKEN", help="AdminService: a bearer token (e.g. the emulator's)")
     parser.add_argument("--auth", choices=("negotiate", "msal"), help="AdminService: how to sign in")
     parser.add_argument("--verify", metavar="CA", help="AdminService: the site's root CA (PEM path), or 'no'")
+    entra = parser.add_argument_group("Entra ID sign-in (--auth msal)")
+    entra.add_argument("--tenant", metavar="T", help="the Directory (tenant) ID or a verified domain")
+    entra.add_argument("--client-id", metavar="C", help="the client (native) app's Application ID")
+    entra.add_argument("--scope", metavar="S", help="<App ID URI>/user_impersonation of the ConfigMgr server app")
+    entra.add_argument("--app-id-uri", metavar="URI", help="the server app's App ID URI (instead of --scope)")
+    entra.add_argument("--authority", metavar="URL", help="default https://login.microsoftonline.com/<tenant>")
+    entra.add_argument("--flow", choices=("device_code", "interactive", "silent"),
+                       help="device_code (default: a code to enter on any device), interactive (a browser here), "
+                            "silent (the token cache only; never prompts)")
+    entra.add_argument("--token-cache", metavar="PATH", help="where the sign-in is kept between runs, or 'no'")
+    entra.add_argument("--username", metavar="UPN", help="which cached account, when the cache holds several")
     return parser
 
 
@@ -91,6 +103,15 @@ def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         options["auth"] = args.auth
     if args.verify:
         options["verify"] = False if args.verify.lower() in ("no", "false", "0") else args.verify
+    for name in ("tenant", "client_id", "scope", "app_id_uri", "authority", "flow", "username"):
+        if getattr(args, name):
+            options[name] = getattr(args, name)
+    if args.token_cache:
+        options["cache"] = args.token_cache
+    if args.auth == "msal":  # the device-code prompt goes where progress goes, never among the rows
+        from .backends.adminservice.msal_auth import text_presenter
+
+        options["prompt"] = text_presenter(err)
     session = connect(args.connection, profile=args.profile, **options)
     operation = session.submit(text, devices=args.device, collection=args.collection, timeout=args.timeout)
     started = time.monotonic()

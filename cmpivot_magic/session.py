@@ -46,7 +46,9 @@ def connect(url: str = "local://", *, profile: str = "onprem", history: str | Pa
     """Connect to a site: ``local://`` (this machine), ``demo://?devices=200&seed=7`` (a simulated
     site) or ``https://<provider>/AdminService``. ``profile="tenant-attach"`` applies the Intune
     admin center's rules to every query. ``history`` is where operations are kept ("default": the
-    user data folder or ``$CMPIVOT_MAGIC_HISTORY_DIR``; a path; or None for no history)."""
+    user data folder or ``$CMPIVOT_MAGIC_HISTORY_DIR``; a path; or None for no history).
+    ``record="site.json"`` records an AdminService session, scrubbed; ``replay:///abs/site.json``
+    replays one offline (keeping no history unless ``history`` is a path)."""
     if profile not in PROFILES:
         raise CMPivotError(f"unknown profile {profile!r}", hint=f"profiles are: {', '.join(PROFILES)}")
     scheme = urlsplit(url).scheme.lower()
@@ -63,7 +65,17 @@ def connect(url: str = "local://", *, profile: str = "onprem", history: str | Pa
         from .backends.adminservice import AdminServiceBackend
 
         # options: token=, auth="negotiate", verify="root.pem", request_timeout=, retries=, ...
+        record = options.pop("record", None)
         backend = AdminServiceBackend.from_url(url, profile=profile, **options)
+        if record is not None:
+            from .backends.adminservice.replay import record_backend
+
+            record_backend(backend, record)
+    elif scheme == "replay":
+        from .backends.adminservice.replay import replay_backend
+
+        backend = replay_backend(url, profile=profile, **options)
+        history = None if history == "default" else history
     else:
         raise CMPivotError(f"unknown connection {url!r}",
                            hint="use local://, demo:// or https://<provider>/AdminService")

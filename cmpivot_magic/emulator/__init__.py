@@ -4,7 +4,8 @@ and trying the connected flow without a ConfigMgr site.
 ``server.py`` (``Emulator``: TLS, threads, tokens), ``app.py`` (the routes and JSON shapes),
 ``operations.py`` (CMPivot operations: who answers when, with what), ``inventory.py`` (the classes
 devices and collections are read from, and per-collection permissions), ``odata.py`` (``$filter``
-and friends), ``faults.py`` (misbehaving on purpose), ``cli.py`` (``cmpivot emulator``).
+and friends), ``faults.py`` (misbehaving on purpose), ``entra.py`` (an Entra ID stand-in whose
+JWTs the AdminService verifies), ``cli.py`` (``cmpivot emulator``).
 """
 
 from __future__ import annotations

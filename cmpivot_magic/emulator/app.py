@@ -18,8 +18,8 @@ and the fault-switch name of each::
     GET  wmi/SMS_FullCollectionMembership                                members
 
 CMPivotResult answers 404 with an empty body until there is something to return. Every request
-needs ``Authorization: Bearer <token>`` of a known token; NTLM gets 2509's "Rejecting NTLM
-authentication." Errors have OData's ``{"error": {"code", "message"}}`` shape.
+needs ``Authorization: Bearer <token>``: a known static token, or a JWT that ``token_verifier``
+accepts (the Entra ID stand-in's, ``entra.py``); NTLM gets 2509's "Rejecting NTLM authentication." Errors have OData's ``{"error": {"code", "message"}}`` shape.
 """
 
 from __future__ import annotations
@@ -113,6 +113,8 @@ class AdminServiceApp:
         """(monotonic time, method, route name) of recent requests, for tests of pacing."""
         self._ids = itertools.count(FIRST_OPERATION_ID)
         self._lock = threading.Lock()
+        self.token_verifier: Callable[[str], Grant | Response] | None = None
+        """Checks a bearer token that is not a static one (the Entra ID stand-in's JWTs)."""
 
     # ------------------------------------------------------------------------- dispatch
 
@@ -160,6 +162,8 @@ class AdminServiceApp:
             grant = self.grants.get(value.strip())
             if grant is not None:
                 return grant
+            if self.token_verifier is not None and value.strip().count(".") == 2:
+                return self.token_verifier(value.strip())
             return error(401, "Authorization has been denied for this request: the bearer token is not valid.",
                          {"WWW-Authenticate": 'Bearer error="invalid_token"'})
         if scheme == "negotiate":

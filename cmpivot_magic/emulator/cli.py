@@ -4,9 +4,14 @@
     url: https://127.0.0.1:50123/AdminService
     ca: /tmp/cmpivot-emulator-x1y2/ca.pem
     token: 3q2-…
+    authority: https://127.0.0.1:50123/5edc67d5-…
+    client_id: 19ceaec0-…
+    scope: api://5edc67d5-…/ConfigMgrService/user_impersonation
 
-The three lines come first, one per line, flushed, so a script or test can read them and connect:
-``cmpivot --connection URL --token TOKEN --verify CA "OS | summarize count() by Caption"``.
+The six lines come first, one per line, flushed, so a script or test can read them and connect:
+``cmpivot --connection URL --token TOKEN --verify CA "OS | summarize count() by Caption"``, or sign
+in through the Entra ID stand-in: ``cmpivot -c URL --verify CA --auth msal --tenant … --client-id
+CLIENT_ID --scope SCOPE --authority AUTHORITY "OS"`` (open the printed page to approve the code).
 """
 
 from __future__ import annotations
@@ -32,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="divide every device's answer latency by this (default 1: real time)")
     parser.add_argument("--offline", type=float, default=0.1, help="fraction of devices offline (default 0.1)")
     parser.add_argument("--failure", type=float, default=0.02, help="fraction of devices failing (default 0.02)")
+    parser.add_argument("--token-lifetime", type=int, default=3600, metavar="S",
+                        help="seconds an Entra ID stand-in access token lives (default 3600)")
+    parser.add_argument("--auto-approve", action="store_true",
+                        help="approve every device-code sign-in at once (demos; otherwise open the verification URL)")
     return parser
 
 
@@ -49,6 +58,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except (CMPivotError, ValueError, OSError) as e:
         print(f"cmpivot emulator: {e}", file=err)
         return 2
+    emulator.entra.lifetime = args.token_lifetime
+    emulator.entra.auto_approve = args.auto_approve
     stop = stop or threading.Event()
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -57,6 +68,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         print(f"url: {emulator.url}", file=out, flush=True)
         print(f"ca: {emulator.ca_path}", file=out, flush=True)
         print(f"token: {emulator.token}", file=out, flush=True)
+        print(f"authority: {emulator.entra.authority}", file=out, flush=True)
+        print(f"client_id: {emulator.entra.client_id}", file=out, flush=True)
+        print(f"scope: {emulator.entra.scope}", file=out, flush=True)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

@@ -9,6 +9,9 @@ server is a threading HTTP/1.1 server with keep-alive; the TLS handshake happens
 connection's own thread. ``speed`` divides every device's simulated latency. ``token`` may do
 everything; ``add_token(read=..., run=...)`` makes a role scoped to collections. ``faults``
 (``faults.py``) makes it misbehave on purpose; ``/_emulator/faults`` does the same over HTTP.
+``entra`` (``entra.py``) is an Entra ID stand-in on the same server: msal signs in at
+``entra.authority`` for ``entra.client_id`` and ``entra.scope``, and the AdminService verifies
+the JWTs it issues.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from ..backends.demo.site import DemoSite
 from ..backends.tables import TableBackend, Timeline
 from ..errors import CMPivotError
 from .app import AdminServiceApp, Response, error
+from .entra import EntraStandIn
 from .faults import Fault, FaultSwitches
 from .inventory import Grant, Inventory
 
@@ -58,6 +62,8 @@ class Emulator:
         self.app = AdminServiceApp(Inventory(self.site), backend, speed, self._now)
         self.token = secrets.token_hex(24)
         self.app.grants[self.token] = Grant("CONTOSO\\cmadmin")
+        self.entra = EntraStandIn()
+        self.app.token_verifier = self.entra.verify
         self.faults = FaultSwitches()
         self.bytes_sent = 0
         self._server: _Server | None = None
@@ -88,6 +94,7 @@ class Emulator:
         self.ca_path = str(self._dir / "ca.pem")
         port = server.server_address[1]
         self.app.origin = f"https://{self.host}:{port}"
+        self.entra.origin = self.app.origin
         self.url = f"{self.app.origin}/AdminService"
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="cmpivot-emulator", daemon=True)
@@ -239,6 +246,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items()}
         if self.path.startswith("/_emulator/"):
             self._send(_admin(emulator, method, self.path, headers, body))
+            return
+        if emulator.entra.handles(self.path):
+            self._send(emulator.entra.handle(method, self.path, body))
             return
         route, _, _, _ = emulator.app.route_of(method, self.path)
         emulator.app.note(method, route)

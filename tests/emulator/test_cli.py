@@ -1,5 +1,5 @@
-"""``cmpivot emulator`` prints url, ca and token, one per line, and serves until stopped; the
-``cmpivot`` command then queries it over HTTPS."""
+"""``cmpivot emulator`` prints url, ca and token (then the Entra ID stand-in's authority, client_id
+and scope), one per line, and serves until stopped; the ``cmpivot`` command then queries it over HTTPS."""
 
 from __future__ import annotations
 
@@ -45,9 +45,10 @@ def test_emulator_main_stops_on_request() -> None:
                               kwargs={"stdout": out, "stop": stop})
     thread.start()
     deadline = time.monotonic() + 10
-    while "token:" not in out.getvalue() and time.monotonic() < deadline:
+    while "scope:" not in out.getvalue() and time.monotonic() < deadline:
         time.sleep(0.02)
     stop.set()
     thread.join(10)
     assert not thread.is_alive()
-    assert out.getvalue().count("\n") == 3
+    keys = [line.split(": ", 1)[0] for line in out.getvalue().splitlines()]
+    assert keys == ["url", "ca", "token", "authority", "client_id", "scope"]

@@ -6,7 +6,8 @@ challenge) with two things more, the seam the Entra ID sign-in builds on:
 - ``kind`` — ``"bearer"``, ``"negotiate"`` or ``"none"``, so a 401 can say what to fix;
 - ``refresh()`` — get fresh credentials after a 401; the transport retries the request once
   when it returns True. A bearer token from a provider function (``token=callable``) refreshes
-  by calling it again; ``auth="msal"`` will refresh through MSAL's cache the same way.
+  by calling it again; ``auth="msal"`` (``msal_auth.py``) refreshes through MSAL;
+- ``refused(error, response)`` — a final 401/403 made more precise by what the credentials know.
 
 ``credentials_for(url, token=..., auth=...)`` picks one from ``connect()``'s options.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.auth import AuthBase
 
-from ...errors import CMPivotError
+from ...errors import BackendError, CMPivotError
 
 AUTH_CHOICES = ("negotiate", "msal")
 
@@ -39,6 +40,11 @@ class Credentials(AuthBase):
     def refresh(self) -> bool:
         """Try to get new credentials after a 401; True when the request is worth retrying."""
         return False
+
+    def refused(self, error: BackendError, response: requests.Response) -> BackendError:
+        """The error for a final 401 or 403 (after any refresh); credentials that know more than
+        the status says (who signed in, for which app) return a better one."""
+        return error
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -90,25 +96,34 @@ class Negotiate(Credentials):
         return f"Negotiate({type(self._inner).__name__})"
 
 
-def credentials_for(url: str, *, token: str | Callable[[], str] | None = None, auth: Any = None) -> Credentials:
+def credentials_for(url: str, *, token: str | Callable[[], str] | None = None, auth: Any = None,
+                    verify: bool | str = True, msal: Mapping[str, Any] | None = None) -> Credentials:
     """The credentials ``connect()``'s options ask for.
 
-    ``token=`` → a bearer token; ``auth="negotiate"`` → Kerberos; ``auth=<requests auth object>``
-    → used as it is (a ``Credentials`` keeps its ``refresh``). With neither, a token-auth URL
+    ``token=`` → a bearer token; ``auth="negotiate"`` → Kerberos; ``auth="msal"`` → an Entra ID
+    sign-in (``msal_auth.py``; ``msal`` holds its options, ``verify`` the site's TLS setting), made
+    now so the prompt shows where ``connect()`` was called; ``auth=<requests auth object>`` → used
+    as it is (a ``Credentials`` keeps its ``refresh``). With neither, a token-auth URL
     (``/AdminService_TokenAuth``, a CMG's ``/CCM_Proxy_ServerAuth/``) needs a token, and an on-prem
     ``/AdminService`` URL uses Negotiate.
     """
     if token is not None and auth not in (None, "bearer"):
         raise CMPivotError("pass either token= or auth=, not both")
+    if msal and auth != "msal":
+        raise CMPivotError(f"{', '.join(k + '=' for k in msal)} only apply to an Entra ID sign-in",
+                           hint="add auth='msal'")
+    if auth == "msal":
+        from .msal_auth import MsalCredentials
+
+        credentials = MsalCredentials.from_options(url, verify=verify, **dict(msal or {}))
+        credentials.sign_in()
+        return credentials
     if token is not None:
         return BearerToken(token)
     if isinstance(auth, Credentials):
         return auth
     if isinstance(auth, AuthBase):
         return _Wrapped(auth)
-    if auth == "msal":
-        raise CMPivotError("Entra ID sign-in (auth='msal') is not available in this version",
-                           hint="pass token='<bearer token>' obtained elsewhere, or auth='negotiate' on-prem")
     if auth == "negotiate":
         return Negotiate()
     if auth not in (None, "bearer"):
@@ -116,7 +131,8 @@ def credentials_for(url: str, *, token: str | Callable[[], str] | None = None, a
     path = urlsplit(url).path.lower()
     if "tokenauth" in path or "ccm_proxy_serverauth" in path:
         raise CMPivotError(f"{url} takes an Entra ID bearer token",
-                           hint="pass token='<bearer token>' (the Entra ID sign-in issue adds auth='msal')")
+                           hint="pass auth='msal' with tenant=, client_id= and app_id_uri= (an Entra ID sign-in), "
+                                "or token='<bearer token>' obtained elsewhere")
     return Negotiate()
 
 

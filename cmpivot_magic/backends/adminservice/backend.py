@@ -28,15 +28,16 @@ import requests
 
 from ...errors import CMPivotError
 from ..base import DeviceRequest, Target
-from .auth import credentials_for
+from .auth import Credentials, credentials_for
 from .client import AdminServiceClient, get_field
+from .msal_auth import MSAL_OPTIONS
 from .operation import AdminServiceOperation, CollectionOperation, DevicesOperation, PollPolicy
 from .rows import parse_datetime
 from .transport import Policy
 
 DEFAULT_COLLECTION = "SMS00001"
 OPTIONS = ("token", "auth", "verify", "session", "request_timeout", "retries", "backoff", "max_rate",
-           "poll_interval", "max_device_operations")
+           "poll_interval", "max_device_operations", *MSAL_OPTIONS)
 DEVICE_COLUMNS = ("Name", "ResourceId", "Domain", "UserName", "OSCaption", "ClientVersion", "IsClient",
                   "IsOnline", "LastActiveTime")
 
@@ -58,7 +59,10 @@ class AdminServiceBackend:
         """Options (all keyword, all optional):
 
         - ``token`` — a bearer token, or a function returning a current one (called again on 401);
-        - ``auth`` — ``"negotiate"`` (Kerberos; the ``negotiate`` extra), or a ``requests`` auth object;
+        - ``auth`` — ``"negotiate"`` (Kerberos; the ``negotiate`` extra), ``"msal"`` (an Entra ID sign-in; the
+          ``entra`` extra; with ``tenant``, ``client_id``, ``app_id_uri`` or ``scope``, and optionally
+          ``authority``, ``flow``, ``cache``, ``username``, ``prompt`` — see ``msal_auth.py``), or a
+          ``requests`` auth object;
         - ``verify`` — True (default: the system's CAs), the path of the site's root CA (PEM), or False;
         - ``session`` — a ``requests.Session`` to use as it is (its auth and verify included);
         - ``request_timeout`` — seconds per request, or ``(connect, read)``; default (10, 60);
@@ -73,9 +77,11 @@ class AdminServiceBackend:
         session: requests.Session | None = options.get("session")
         if session is None:
             session = requests.Session()
-            session.auth = credentials_for(base, token=options.get("token"), auth=options.get("auth"))
             verify = options.get("verify", True)
             session.verify = verify if isinstance(verify, bool) else str(verify)
+            session.auth = credentials_for(base, token=options.get("token"), auth=options.get("auth"),
+                                           verify=session.verify,
+                                           msal={k: options[k] for k in MSAL_OPTIONS if options.get(k) is not None})
             session.headers.update({"Accept": "application/json"})
         timeout = options.get("request_timeout")
         connect, read = (timeout if isinstance(timeout, tuple) else (min(10.0, float(timeout)), float(timeout))) \
@@ -91,6 +97,11 @@ class AdminServiceBackend:
 
     def __repr__(self) -> str:
         return f"AdminServiceBackend({self.url!r}, profile={self.profile!r})"
+
+    @property
+    def credentials(self) -> Credentials:
+        """Who the requests say they come from (after ``auth="msal"``: ``.user``, ``.sign_out()``)."""
+        return self.client.transport.credentials
 
     # --------------------------------------------------------------------------- inventory
 

@@ -6,7 +6,8 @@ request: it waits for the rate limiter (well under the 200 requests per client I
 allows), sends, and retries with exponential backoff and jitter on 429, 500, 502, 503, 504,
 dropped or reset connections, read timeouts and bodies cut short or not valid JSON — honouring
 ``Retry-After``. A 401 is retried once when the credentials can ``refresh()``. Whatever is left
-becomes an error from ``errors.py`` that says what to do. ``Stats`` counts requests and bytes.
+becomes an error from ``errors.py`` that says what to do (a final 401 or 403 passes through the
+credentials' ``refused()``, which may know why). ``Stats`` counts requests and bytes.
 """
 
 from __future__ import annotations
@@ -157,7 +158,8 @@ class Transport:
                     continue
             if status == 404 and pending_404 and is_pending(response):
                 return 404, None
-            raise error_for(response, action=action, auth_kind=self.credentials.kind, profile=self.profile)
+            final = error_for(response, action=action, auth_kind=self.credentials.kind, profile=self.profile)
+            raise self.credentials.refused(final, response) if status in (401, 403) else final
 
     def _retry_wait(self, attempt: int, retry_after: str | None) -> None:
         with self._stats_lock:
