@@ -13,9 +13,10 @@ def ipython_shell() -> Any:
 
     globalipapp.start_ipython()  # a no-op after the first call
     ip = globalipapp.get_ipython()  # module attribute: the real shell once started
+    # a terminal shell formats text only; a notebook kernel formats HTML and images too (set it
+    # every time: another test module may have started the shell first)
+    ip.display_formatter.active_types = ["text/plain", "text/html", "image/png"]
     if "CMPivotMagic" not in ip.magics_manager.registry:
-        # a terminal shell formats text only; a notebook kernel formats HTML and images too
-        ip.display_formatter.active_types = ["text/plain", "text/html", "image/png"]
         ip.run_line_magic("load_ext", "cmpivot_magic")
     return ip
 
