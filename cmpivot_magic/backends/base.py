@@ -100,6 +100,26 @@ class Backend(Protocol):
     def submit(self, request: DeviceRequest) -> BackendOperation: ...
 
 
+def resolve_device_names(names: Sequence[str], devices: pd.DataFrame, where: str) -> tuple[Target, ...]:
+    """Targets for device names (any case) from a frame with Name and ResourceId columns; an
+    unknown name is an error that suggests the closest ones. Duplicates are dropped, order kept."""
+    import difflib
+
+    from ..errors import CMPivotError
+
+    by_lower = {str(n).lower(): (str(n), int(r)) for n, r in zip(devices["Name"], devices["ResourceId"], strict=True)}
+    targets = []
+    for name in names:
+        hit = by_lower.get(str(name).lower())
+        if hit is None:
+            close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=3)
+            hint = (f"did you mean {', '.join(by_lower[c][0] for c in close)}?" if close
+                    else "session.devices() lists the devices you can see")
+            raise CMPivotError(f"no device named '{name}' on {where}", hint=hint)
+        targets.append(Target(*hit))
+    return tuple(dict.fromkeys(targets))
+
+
 class EntityUnavailable(Exception):
     """An entity this source cannot answer (Registry on Linux, CcmLog without a ConfigMgr client):
     the device's reply becomes Failed with this message, never an exception in the user's cell."""

@@ -24,7 +24,6 @@ from .. import catalog
 from ..engine import evaluate as ev
 from ..engine import plan as p
 from ..engine.ir import Col, Context
-from ..errors import CMPivotError
 from .base import (
     MAX_RESULT_BYTES,
     DeviceReply,
@@ -33,6 +32,7 @@ from .base import (
     EntityUnavailable,
     TableSource,
     Target,
+    resolve_device_names,
 )
 
 
@@ -149,22 +149,8 @@ class TableBackend:
             tables[key] = ev.normalise_frame(frame.select(schema.names), schema)
         return tables
 
-    # ------------------------------------------------------------------ shared helpers for subclasses
-
     def _resolve_names(self, names: Sequence[str], devices: pd.DataFrame) -> tuple[Target, ...]:
-        by_lower = {str(n).lower(): (str(n), int(r)) for n, r in zip(devices["Name"], devices["ResourceId"], strict=True)}
-        targets = []
-        for name in names:
-            hit = by_lower.get(str(name).lower())
-            if hit is None:
-                import difflib
-
-                close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=3)
-                hint = f"did you mean {', '.join(by_lower[c][0] for c in close)}?" if close else \
-                    "session.devices() lists the devices"
-                raise CMPivotError(f"no device named '{name}' on {self.url}", hint=hint)
-            targets.append(Target(*hit))
-        return tuple(dict.fromkeys(targets))
+        return resolve_device_names(names, devices, self.url)
 
 
 def _scans_of(plan: p.Plan) -> list[tuple[catalog.Entity, tuple[object, ...]]]:

@@ -17,7 +17,6 @@ the session over the union of the devices' rows, as with every backend. Where:
 
 from __future__ import annotations
 
-import difflib
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -27,7 +26,7 @@ import pandas as pd
 import requests
 
 from ...errors import CMPivotError
-from ..base import DeviceRequest, Target
+from ..base import DeviceRequest, Target, resolve_device_names
 from .auth import Credentials, credentials_for
 from .client import AdminServiceClient, get_field
 from .msal_auth import MSAL_OPTIONS
@@ -174,17 +173,7 @@ class AdminServiceBackend:
 
     def _resolve_names(self, names: Sequence[str]) -> tuple[Target, ...]:
         known = self._devices if self._devices is not None else self.devices()
-        by_lower = {str(n).lower(): (str(n), int(r)) for n, r in zip(known["Name"], known["ResourceId"], strict=True)}
-        targets = []
-        for name in names:
-            hit = by_lower.get(str(name).lower())
-            if hit is None:
-                close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=3)
-                hint = f"did you mean {', '.join(by_lower[c][0] for c in close)}?" if close else \
-                    "session.devices() lists the devices you can see"
-                raise CMPivotError(f"no device named '{name}' on {self.url}", hint=hint)
-            targets.append(Target(*hit))
-        return tuple(dict.fromkeys(targets))
+        return resolve_device_names(names, known, self.url)
 
     # ------------------------------------------------------------------------------ queries
 
