@@ -294,3 +294,23 @@ def test_permission_and_authentication_errors_are_short(ip: InteractiveShell) ->
             assert result.error_in_exec is not None and type(result.error_in_exec).__name__ == message
             assert message in text and "Traceback" not in text
             assert token not in text  # a credential never appears in what the user sees
+
+
+@pytest.mark.parametrize(
+    ("kind", "query"),
+    [
+        ("barchart", "OperatingSystem | summarize count() by Caption | render barchart with (title='OS')"),
+        ("columnchart", "LogicalDisk | summarize sum(FreeSpace) by Device | top 5 by sum_ | render columnchart"),
+        ("piechart", "OperatingSystem | summarize count() by Caption | render piechart"),
+        ("timechart", "OperatingSystem | summarize count() by bin(LastBootUpTime, 1d) | render timechart"),
+        ("areachart", "OperatingSystem | summarize count() by bin(LastBootUpTime, 1d) | render areachart"),
+        ("linechart", "OperatingSystem | summarize count() by bin(LastBootUpTime, 1d) | render linechart"),
+        ("scatterchart", "Disk | project FreeSpace, Size | render scatterchart"),
+    ],
+)
+def test_every_render_kind_shows_a_chart_from_the_magic(ip: InteractiveShell, kind: str, query: str) -> None:
+    """The magic draws each kind (the artists and labels of each are asserted in tests/render)."""
+    _, outputs = cell(ip, f"--connection {DEMO}", query)
+    pngs = [o for o in outputs if "image/png" in o.data]
+    assert len(pngs) == 1 and pngs[0].data["text/plain"] == f"<{kind}>"
+    assert ip.user_ns["_cmpivot"].chart_spec.kind == kind
