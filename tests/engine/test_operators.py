@@ -8,33 +8,12 @@ from typing import Any
 
 import polars as pl
 import pytest
+from exprs import NOW, call, lit
 
-from cmpivot_magic.engine.functions import NOT_CONST, SignatureError, compile_expr, lookup, polars_dtype
-from cmpivot_magic.engine.ir import Apply, Bound, Col, Const, Context
+from cmpivot_magic.engine.functions import SignatureError, compile_expr, polars_dtype
+from cmpivot_magic.engine.ir import Apply, Bound, Col, Context
 from cmpivot_magic.engine.operators import like_regex
 from cmpivot_magic.language.types import ScalarType as T
-
-NOW = dt.datetime(2024, 5, 17, 12, 30, tzinfo=dt.UTC)
-_PY_TYPES = {
-    bool: T.BOOL,
-    int: T.LONG,
-    float: T.REAL,
-    str: T.STRING,
-    dt.datetime: T.DATETIME,
-    dt.timedelta: T.TIMESPAN,
-}
-
-
-def lit(value: Any, t: T | None = None) -> Const:
-    return Const(value, t or _PY_TYPES[type(value)])
-
-
-def call(name: str, *args: Bound) -> Apply:
-    """A typed Apply, typed by the registry's own typer (as the planner does)."""
-    fn = lookup(name)
-    assert fn is not None, name
-    consts = tuple(a.value if isinstance(a, Const) else NOT_CONST for a in args)
-    return Apply(fn.name, args, fn.typer(tuple(a.type for a in args), consts))
 
 
 def run(expr: Apply, frame: pl.DataFrame | None = None, *, ci: bool = True) -> list[Any]:
