@@ -115,16 +115,15 @@ def prepare_tables(tables: Mapping[str, Any], dialect: str) -> tuple[dict[str, p
     schemas: dict[str, Schema] = {}
     for name, frame in tables.items():
         df = ev.from_pandas(frame)
-        key = name
-        device = None
+        key, device = name, None
         if dialect == "cmpivot":
             entity = catalog.find_entity(name)
             key = entity.name if entity is not None else name
-            schema = ev.schema_of_frame(df)
-            ev.ensure_device_column(key, schema)
-            device_col = schema.resolve(DEVICE)
-            if device_col != DEVICE:
-                df = df.rename({device_col: DEVICE}) if device_col else df
+            device_col = next((c for c in df.columns if c.lower() == DEVICE.lower()), None)
+            if device_col is None:
+                ev.ensure_device_column(key, ev.schema_of_frame(df))  # raises, naming the table
+            elif device_col != DEVICE:
+                df = df.rename({device_col: DEVICE})
             device = DEVICE
         schema = ev.schema_of_frame(df, device)
         frames[key] = ev.normalise_frame(df, schema)

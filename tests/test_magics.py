@@ -3,7 +3,6 @@ configuration from three sources, errors without tracebacks, charts and live pro
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -273,9 +272,6 @@ def test_progress_updates_in_place_while_devices_answer(ip: InteractiveShell) ->
     answered = [int(t.split(" of ")[0].split("</b> — ")[-1]) for t in texts if "devices answered" in t]
     assert answered == sorted(answered) and answered[-1] > answered[0]
 
-
-def test_environment_is_clean() -> None:
-    assert not any(k.startswith("CMPIVOT_MAGIC_") for k in os.environ)
 
 
 def test_permission_and_authentication_errors_are_short(ip: InteractiveShell) -> None:

@@ -23,7 +23,7 @@ import polars as pl
 from .. import catalog
 from ..engine import evaluate as ev
 from ..engine import plan as p
-from ..engine.ir import Col, Context
+from ..engine.ir import Context
 from .base import (
     MAX_RESULT_BYTES,
     DeviceReply,
@@ -162,38 +162,15 @@ def _scans_of(plan: p.Plan) -> list[tuple[catalog.Entity, tuple[object, ...]]]:
 
 
 def columns_read(plan: p.Plan) -> set[str] | None:
-    """Column names a plan reads from its tables, or None when it may output all of them."""
-    names: set[str] = set()
+    """Column names a plan reads from its tables, or None when it may output all of them: no
+    project, summarize, distinct or count narrows its rows, or a join brings in a side that may."""
     narrowed = False
-
-    def visit(b: object) -> None:
-        if isinstance(b, Col):
-            names.add(b.name)
-        for a in getattr(b, "args", ()):
-            visit(a)
-
     for s in plan.steps:
-        step = s.step
-        if isinstance(step, p.Select | p.Summarize | p.CountRows | p.Distinct):
+        if isinstance(s.step, p.Select | p.Summarize | p.CountRows | p.Distinct):
             narrowed = True
-        if isinstance(step, p.Join):
-            inner = columns_read(step.right)
-            if inner is None:
-                return None
-            names |= inner
-            names.update(a for a, _ in step.on)
-        for value in vars(step).values():
-            items = value if isinstance(value, tuple) else (value,)
-            for item in items:
-                for x in item if isinstance(item, tuple) else (item,):
-                    visit(x)
-                    if isinstance(x, p.SortKey):
-                        visit(x.expr)
-        if isinstance(step, p.Distinct):
-            names.update(step.columns)
-        if not narrowed and isinstance(step, p.Join):
+        if isinstance(s.step, p.Join) and (not narrowed or columns_read(s.step.right) is None):
             return None
-    return names if narrowed else None
+    return p.referenced_columns(plan.steps) if narrowed else None
 
 
 def split_by_device(rows: pl.DataFrame, device_col: str) -> dict[str, pl.DataFrame]:

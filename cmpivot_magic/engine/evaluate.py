@@ -42,7 +42,7 @@ def execute(
 
 class _Runner:
     def __init__(self, tables: Mapping[Any, pl.LazyFrame], ctx: Context, dialect: str) -> None:
-        self.tables, self.ctx, self.dialect = tables, ctx, dialect
+        self.tables, self.ctx = tables, ctx
 
     def run(self, s: p.PlanStep, lf: pl.LazyFrame | None) -> pl.LazyFrame:
         method = getattr(self, "_" + type(s.step).__name__.lower())

@@ -7,7 +7,6 @@ Kusto's 100 ns tick. The parser reads with these functions and the printer write
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 import re
@@ -258,7 +257,3 @@ def quote_raw(raw: str) -> str:
         pieces.append(f"@{quote}{rest[:end]}{quote}")
         rest = rest[end:]
     return " ".join(pieces)
-
-
-def month_days(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
