@@ -100,21 +100,25 @@ def evaluate(text: str | Query, tables: Mapping[str, Any] | None = None, *, dial
     ``Device`` column. ``now`` fixes the clock that ``now()`` and ``ago()`` read (UTC).
     """
     query = text if isinstance(text, Query) else Query(text, _parse_cached(text, dialect), dialect)
-    frames, schemas = prepare_tables(tables or {}, query.dialect)
+    frames, schemas, rows = prepare_tables(tables or {}, query.dialect)
     plan = query.plan_for(schemas)
     ctx = Context.for_dialect(query.dialect, _utc(now))
-    result = ev.execute(plan, frames, ctx).collect()
+    result = ev.collect(ev.execute(plan, frames, ctx), rows)
     return ev.to_pandas(result, plan.schema)
 
 
-def prepare_tables(tables: Mapping[str, Any], dialect: str) -> tuple[dict[str, pl.LazyFrame], dict[str, Schema]]:
-    """Given frames → engine LazyFrames and their schemas (entity names canonicalised)."""
+def prepare_tables(tables: Mapping[str, Any],
+                   dialect: str) -> tuple[dict[str, pl.LazyFrame], dict[str, Schema], int]:
+    """Given frames → engine LazyFrames, their schemas (entity names canonicalised) and their
+    total number of rows."""
     from . import catalog
 
     frames: dict[str, pl.LazyFrame] = {}
     schemas: dict[str, Schema] = {}
+    rows = 0
     for name, frame in tables.items():
         df = ev.from_pandas(frame)
+        rows += df.height
         key, device = name, None
         if dialect == "cmpivot":
             entity = catalog.find_entity(name)
@@ -128,7 +132,7 @@ def prepare_tables(tables: Mapping[str, Any], dialect: str) -> tuple[dict[str, p
         schema = ev.schema_of_frame(df, device)
         frames[key] = ev.normalise_frame(df, schema)
         schemas[key] = schema
-    return frames, schemas
+    return frames, schemas, rows
 
 
 def _utc(now: dt.datetime | None) -> dt.datetime:

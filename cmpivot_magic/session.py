@@ -311,7 +311,11 @@ def combine(session: Session, request: DeviceRequest, operation_id: int, replies
     plan = q.plan
     device_schema = plan.device_schema
     names = list(device_schema.names)
-    frames = [r.rows for r in replies.values() if r.rows is not None and r.rows.height]
+    # The union in target order, not arrival order: the same query over the same devices gives the
+    # same rows in the same order however the replies raced (`top` and `take` break ties by it).
+    order = {t.resource_id: i for i, t in enumerate(request.targets)}
+    answered = sorted(replies.values(), key=lambda r: (order.get(r.resource_id, len(order)), r.resource_id))
+    frames = [r.rows for r in answered if r.rows is not None and r.rows.height]
     if frames:
         frames = [f if f.columns == names else f.select(names) for f in frames]
         union = pl.concat(frames, how="vertical_relaxed", rechunk=False)
@@ -319,7 +323,7 @@ def combine(session: Session, request: DeviceRequest, operation_id: int, replies
         union = pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in device_schema.columns})
     union_lf = ev.normalise_frame(union, device_schema)
     ctx = Context(now=request.now, case_insensitive=True)
-    rows = ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf).collect()
+    rows = ev.collect(ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf), union.height)
     df = ev.to_pandas(rows, plan.schema)
     if "Device" in df.columns and df.columns[0] != "Device":
         df = df[["Device", *[c for c in df.columns if c != "Device"]]]

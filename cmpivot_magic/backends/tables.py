@@ -115,12 +115,12 @@ class TableBackend:
         plan = request.query.plan
         ids = [t.resource_id for t in answering]
         try:
-            tables = self._tables(plan, ids, request.now)
+            tables, input_rows = self._tables(plan, ids, request.now)
         except EntityUnavailable as err:
             return [(latency[t.resource_id], DeviceReply(t.name, t.resource_id, DeviceStatus.FAILED, error=str(err),
                                                          elapsed=latency[t.resource_id])) for t in answering]
         ctx = Context(now=request.now, case_insensitive=True)
-        rows = ev.execute(plan, tables, ctx, steps=plan.device_part).collect()
+        rows = ev.collect(ev.execute(plan, tables, ctx, steps=plan.device_part), input_rows)
         device_col = plan.device_schema.device or p.DEVICE
         rows, truncated = truncate_per_device(rows, device_col, self.max_result_bytes)
         by_name = split_by_device(rows, device_col)
@@ -135,8 +135,10 @@ class TableBackend:
             out.append((lat, DeviceReply(t.name, t.resource_id, status, frame, error, lat)))
         return out
 
-    def _tables(self, plan: p.Plan, ids: list[int], now: dt.datetime) -> dict[object, pl.LazyFrame]:
+    def _tables(self, plan: p.Plan, ids: list[int], now: dt.datetime) -> tuple[dict[object, pl.LazyFrame], int]:
+        """The plan's tables for these devices, and how many rows they hold in all."""
         tables: dict[object, pl.LazyFrame] = {}
+        rows = 0
         needed = columns_read(plan)
         for scan in plan.scans():
             key = (scan.table, scan.args) if scan.args else scan.table
@@ -145,9 +147,10 @@ class TableBackend:
             entity = catalog.entity(scan.table)
             cols = None if needed is None else [c for c in entity.column_names if c in needed or c == p.DEVICE]
             frame = self.source.table(entity, scan.args, ids, now, cols)
+            rows += frame.height
             schema = p.Schema(tuple(entity.schema.items()), p.DEVICE)
             tables[key] = ev.normalise_frame(frame.select(schema.names), schema)
-        return tables
+        return tables, rows
 
     def _resolve_names(self, names: Sequence[str], devices: pd.DataFrame) -> tuple[Target, ...]:
         return resolve_device_names(names, devices, self.url)

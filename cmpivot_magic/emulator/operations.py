@@ -232,7 +232,7 @@ class EmulatedOperation:
         frame = reply.rows if reply.rows is not None else pl.DataFrame()
         ctx = Context(now=self.now, case_insensitive=True)
         source = ev.normalise_frame(frame.select(list(schema.names)), schema)
-        out = ev.execute(plan, {}, ctx, steps=plan.global_part, source=source).collect()
+        out = ev.collect(ev.execute(plan, {}, ctx, steps=plan.global_part, source=source), frame.height)
         if DEVICE not in out.columns and HIDDEN_DEVICE not in out.columns:
             out = out.with_columns(pl.lit(reply.device, dtype=pl.String).alias(DEVICE))
         return out

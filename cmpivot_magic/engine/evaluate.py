@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -38,6 +39,18 @@ def execute(
     if lf is None:
         raise ValueError("a plan needs a source step")
     return lf
+
+
+# polars 2 runs a query on its streaming engine by default, which costs a fixed ~0.3-0.6 ms to set
+# up; on small inputs (a device's rows, a notebook's table) the in-memory engine finishes 2-4x
+# sooner, and from about 30k rows streaming catches up or wins (benchmarks/bench_engine.py --engines).
+IN_MEMORY_BELOW = 30_000
+
+
+def collect(lf: pl.LazyFrame, rows: int | None) -> pl.DataFrame:
+    """``lf``'s rows, on the faster engine for a query that reads ``rows`` input rows (None: unknown)."""
+    small = rows is not None and rows < IN_MEMORY_BELOW
+    return lf.collect(engine="in-memory" if small else "auto")
 
 
 class _Runner:
@@ -273,25 +286,51 @@ def _from_json(text: Any, target: ScalarType | None) -> Any:
 
 # ---------------------------------------------------------------------------------- boundary
 
-_ARROW_TO_PANDAS = {
+_ARROW_TO_PANDAS: dict[pa.DataType, Any] = {
     pa.int64(): pd.Int64Dtype(),
     pa.int32(): pd.Int32Dtype(),
     pa.bool_(): pd.BooleanDtype(),
 }
+# pandas' own string dtype for text (``str`` on pandas 3); object on pandas 2, which has no
+# ``__from_arrow__`` and takes the generic path below
+_TEXT = pa.array([], pa.large_string()).to_pandas().dtype
+if hasattr(_TEXT, "__from_arrow__"):
+    _ARROW_TO_PANDAS[pa.large_string()] = _ARROW_TO_PANDAS[pa.string()] = _TEXT
 
 
 def to_pandas(frame: pl.DataFrame, schema: p.Schema) -> pd.DataFrame:
     """The user's DataFrame: hidden columns dropped, nullable integer and boolean dtypes, UTC
-    datetimes, timedeltas, and dynamic values decoded from JSON to Python objects."""
-    visible = [c for c, _ in schema.visible]
-    if frame.columns != visible:
-        frame = frame.select(visible)
-    dynamic = [c for c, t in schema.visible if t == ScalarType.DYNAMIC]
-    out = frame.to_arrow().to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
-    for c in dynamic:
-        out[c] = pd.Series(
-            [None if v is None else json.loads(v) for v in frame[c].to_list()], dtype=object, index=out.index
-        )
+    datetimes, timedeltas, and dynamic values decoded from JSON to Python objects.
+
+    Column by column into one ``DataFrame``: the frame ``Table.to_pandas`` gives, without its
+    fixed ~0.3 ms of block assembly, which dominated small results (tests/engine/test_boundary.py
+    holds the two equal).
+    """
+    return pd.DataFrame(
+        {name: _decoded(frame.get_column(name)) if t == ScalarType.DYNAMIC else _column(frame.get_column(name))
+         for name, t in schema.visible},
+        copy=False,
+    )
+
+
+def _column(series: pl.Series) -> Any:
+    """One column as a pandas array that owns its memory, so the user can edit the frame."""
+    arrow = series.to_arrow()
+    dtype = _ARROW_TO_PANDAS.get(arrow.type)
+    if dtype is not None:  # integers, booleans, text: pandas builds these from arrow itself
+        return dtype.__from_arrow__(arrow)
+    values = series.to_numpy(writable=True)  # reals, datetimes, timespans: numpy-backed in pandas
+    if isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone is not None:
+        return pd.array(values, dtype=pd.DatetimeTZDtype("ns", series.dtype.time_zone))
+    return values
+
+
+def _decoded(series: pl.Series) -> np.ndarray:
+    """Dynamic values (JSON text) as Python objects, one per row: lists stay lists, not a 2-D array."""
+    out = np.empty(len(series), dtype=object)
+    for i, text in enumerate(series.to_list()):
+        if text is not None:
+            out[i] = json.loads(text)
     return out
 
 

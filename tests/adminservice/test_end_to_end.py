@@ -19,10 +19,10 @@ from cmpivot_magic.emulator import Emulator
 QUERIES = [
     "OS | summarize count() by Caption",
     "Process | project Name, ProcessId | where Name contains 'svc'",
-    "Process | summarize n=count() by Device | top 5 by n",
+    "Process | summarize n=count() by Device | order by n desc, Device asc | take 5",
     "Device | join kind=inner (OS) | project Device, Caption",
     "Disk | where Description == 'Local Fixed Disk' | project Device, DeviceID, Size, FreeSpace",
-    "Service | where State == 'Running' | summarize count() by Name | top 10 by count_",
+    "Service | where State == 'Running' | summarize count() by Name | order by count_ desc, Name | take 10",
 ]
 
 
@@ -48,6 +48,17 @@ def test_collection_query_equals_the_demo_site(connect: Callable[..., cm.Session
     assert statuses(got) == statuses(want)
     assert got.summary == want.summary
     assert list(got.df.columns) == list(want.df.columns)
+
+
+def test_top_with_ties_agrees_with_the_demo_site(connect: Callable[..., cm.Session], demo: cm.Session) -> None:
+    """`top` keeps any of the rows tied at its cut (as Kusto does), so two sites agree on the values at
+    each rank and every row kept is a row of the whole answer, not on which tied row is kept."""
+    query = "Process | summarize n=count() by Device"
+    everything = rows(demo.run(query, collection="SMS00001").df)
+    got = connect().run(f"{query} | top 5 by n", collection="SMS00001").df
+    want = demo.run(f"{query} | top 5 by n", collection="SMS00001").df
+    assert list(got["n"]) == list(want["n"])
+    assert all(everything[row] for row in rows(got))
 
 
 def test_device_query_uses_one_device_operation_each(connect: Callable[..., cm.Session], demo: cm.Session,
