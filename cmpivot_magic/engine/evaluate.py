@@ -341,21 +341,24 @@ def schema_of_frame(frame: pl.DataFrame | pl.LazyFrame, device: str | None = Non
 
 
 def scalar_type_of(dtype: pl.DataType) -> ScalarType:
-    if dtype == pl.Boolean:
-        return ScalarType.BOOL
-    if dtype in (pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16):
-        return ScalarType.INT
-    if dtype.is_integer():
+    """The scalar type a given column's polars dtype holds (anything nested is dynamic)."""
+    known = _SCALAR_OF_DTYPE.get(dtype.base_type())
+    if known is not None:
+        return known
+    if dtype.is_integer():  # the wider integers (Int128, UInt128)
         return ScalarType.LONG
-    if dtype.is_float() or dtype.is_decimal():
-        return ScalarType.REAL
-    if dtype in (pl.String, pl.Categorical, pl.Enum, pl.Null):
-        return ScalarType.STRING
-    if isinstance(dtype, pl.Datetime) or dtype == pl.Date:
-        return ScalarType.DATETIME
-    if isinstance(dtype, pl.Duration):
-        return ScalarType.TIMESPAN
     return ScalarType.DYNAMIC
+
+
+_SCALAR_OF_DTYPE: dict[type[pl.DataType], ScalarType] = {
+    pl.Boolean: ScalarType.BOOL,
+    **dict.fromkeys((pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16), ScalarType.INT),
+    **dict.fromkeys((pl.Int64, pl.UInt32, pl.UInt64), ScalarType.LONG),
+    **dict.fromkeys((pl.Float32, pl.Float64, pl.Decimal), ScalarType.REAL),
+    **dict.fromkeys((pl.String, pl.Categorical, pl.Enum, pl.Null), ScalarType.STRING),
+    **dict.fromkeys((pl.Datetime, pl.Date), ScalarType.DATETIME),
+    pl.Duration: ScalarType.TIMESPAN,
+}
 
 
 def normalise_frame(frame: pl.DataFrame | pl.LazyFrame, schema: p.Schema) -> pl.LazyFrame:
