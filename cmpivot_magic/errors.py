@@ -22,7 +22,8 @@ Messages are written for the person at the keyboard: what is wrong, then what to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -54,6 +55,13 @@ def caret_excerpt(text: str, loc: Location) -> str:
     width = max(1, min(loc.end, line_end) - loc.start)
     prefix = f"{loc.line:>4} | "
     return f"{prefix}{line}\n{' ' * (len(prefix) + loc.column - 1)}{'^' * width}"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the choice closest to a misspelt ``word`` (ignoring case), if one is close."""
+    by_lower = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"did you mean '{by_lower[close[0]]}'?" if close else None
 
 
 class CMPivotError(Exception):

@@ -12,7 +12,6 @@ Everything lark-specific stays inside the ``language`` package.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
-from ..errors import QuerySyntaxError, locate
+from ..errors import QuerySyntaxError, did_you_mean, locate
 
 CMPIVOT_OPERATORS = ("where", "project", "summarize", "count", "distinct", "join", "order", "take", "top", "render")
 KQL_OPERATORS = (
@@ -126,12 +125,6 @@ def _or(words: Sequence[str]) -> str:
     if not words:
         return "something else"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    by_lower = {c.lower(): c for c in choices}
-    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return f"did you mean '{by_lower[close[0]]}'?" if close else None
 
 
 def _show_char(ch: str) -> str:
@@ -351,12 +344,12 @@ def _unexpected_word(f: _Failure, word: str) -> QuerySyntaxError | None:
         return f.fail(f"expected '|' before '{word}': each table operator follows a '|'")
     if f.accepts & {"CMP_OP", "STRING_OP"} and lower not in _KEYWORD_WORDS:
         scalar_ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
-        hint = _did_you_mean(word, scalar_ops)
+        hint = did_you_mean(word, scalar_ops)
         if hint:
             return f.fail(f"unknown operator '{word}'", hint=hint)
     offered = f.accepts - _KQL_ONLY_TERMINALS if f.dialect == "cmpivot" else f.accepts
     keywords = [t.lower() for t in offered if t.isalpha() and t not in _WORDS]
-    hint = _run_together(word, keywords) or _did_you_mean(word, keywords)
+    hint = _run_together(word, keywords) or did_you_mean(word, keywords)
     if hint:
         return f.fail(f"unexpected '{word}': expected {_or(f.expected())}", hint=hint)
     if "VBAR" in f.accepts and not f.accepts & {"CMP_OP", "STRING_OP", "NAME"}:
@@ -413,7 +406,7 @@ def _bad_character(f: _Failure) -> QuerySyntaxError:
         return f.fail("use 'and' instead of '&&'", end=f.pos + 2)
     if word and word.startswith("!"):
         ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
-        hint = _did_you_mean(word, ops)
+        hint = did_you_mean(word, ops)
         if hint:
             return f.fail(f"unknown operator '{word}'", hint=hint)
     hint = None
@@ -440,7 +433,7 @@ def _table_operator(f: _Failure) -> QuerySyntaxError:
         return f.fail(f"expected a table operator after '|', not {shown}", hint=listing)
     if word.lower() in _UNSUPPORTED_OPERATORS:
         return f.fail(f"the '{word}' operator is not supported", hint=listing)
-    hint = _run_together(word, operators) or _did_you_mean(word, operators)
+    hint = _run_together(word, operators) or did_you_mean(word, operators)
     if hint is None:
         hint = listing
         if f.text[f.pos + len(word) :].lstrip().startswith("(") or word[:1].isupper():
