@@ -48,7 +48,11 @@ IN_MEMORY_BELOW = 30_000
 
 
 def collect(lf: pl.LazyFrame, rows: int | None) -> pl.DataFrame:
-    """``lf``'s rows, on the faster engine for a query that reads ``rows`` input rows (None: unknown)."""
+    """``lf``'s rows, on the faster engine for a query that reads ``rows`` input rows (None: unknown).
+
+    ``rows`` counts the tables a query is given; rows it makes itself (``range``, ``datatable``,
+    ``print``) are not counted: a range of millions then runs in memory, measured no slower.
+    """
     small = rows is not None and rows < IN_MEMORY_BELOW
     return lf.collect(engine="in-memory" if small else "auto")
 
@@ -314,24 +318,32 @@ def to_pandas(frame: pl.DataFrame, schema: p.Schema) -> pd.DataFrame:
 
 
 def _column(series: pl.Series) -> Any:
-    """One column as a pandas array that owns its memory, so the user can edit the frame."""
+    """One column as pandas holds it, in memory the frame owns (so the user can edit it)."""
+    dtype = series.dtype
+    if dtype.is_float() or isinstance(dtype, pl.Duration):
+        return series.to_numpy(writable=True)  # numpy-backed in pandas; nulls are NaN / NaT
+    if isinstance(dtype, pl.Datetime):
+        values = series.to_numpy(writable=True)  # UTC instants
+        if dtype.time_zone is None:
+            return values
+        instants = pd.DatetimeIndex(values).tz_localize("UTC")
+        return (instants if dtype.time_zone == "UTC" else instants.tz_convert(dtype.time_zone)).array
     arrow = series.to_arrow()
-    dtype = _ARROW_TO_PANDAS.get(arrow.type)
-    if dtype is not None:  # integers, booleans, text: pandas builds these from arrow itself
-        return dtype.__from_arrow__(arrow)
-    values = series.to_numpy(writable=True)  # reals, datetimes, timespans: numpy-backed in pandas
-    if isinstance(series.dtype, pl.Datetime) and series.dtype.time_zone is not None:
-        return pd.array(values, dtype=pd.DatetimeTZDtype("ns", series.dtype.time_zone))
-    return values
+    target = _ARROW_TO_PANDAS.get(arrow.type)
+    if target is not None:  # integers, booleans, text: pandas builds these from arrow itself
+        return target.__from_arrow__(arrow)
+    # anything else (not an engine dtype, but a given table's column may be one): pyarrow's own rules
+    return pa.table({series.name: arrow}).to_pandas(types_mapper=_ARROW_TO_PANDAS.get)[series.name]
 
 
-def _decoded(series: pl.Series) -> np.ndarray:
-    """Dynamic values (JSON text) as Python objects, one per row: lists stay lists, not a 2-D array."""
+def _decoded(series: pl.Series) -> pd.Series:
+    """Dynamic values (JSON text) as Python objects, one per row: lists stay lists (not a 2-D
+    array) and a column of only strings stays object (pandas would make it ``str``, nulls NaN)."""
     out = np.empty(len(series), dtype=object)
     for i, text in enumerate(series.to_list()):
         if text is not None:
             out[i] = json.loads(text)
-    return out
+    return pd.Series(out, dtype=object, copy=False)
 
 
 def schema_of_frame(frame: pl.DataFrame | pl.LazyFrame, device: str | None = None) -> p.Schema:
@@ -347,6 +359,8 @@ def scalar_type_of(dtype: pl.DataType) -> ScalarType:
         return known
     if dtype.is_integer():  # the wider integers (Int128, UInt128)
         return ScalarType.LONG
+    if dtype.is_float():  # Float16
+        return ScalarType.REAL
     return ScalarType.DYNAMIC
 
 

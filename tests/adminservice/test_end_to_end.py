@@ -57,6 +57,7 @@ def test_top_with_ties_agrees_with_the_demo_site(connect: Callable[..., cm.Sessi
     everything = rows(demo.run(query, collection="SMS00001").df)
     got = connect().run(f"{query} | top 5 by n", collection="SMS00001").df
     want = demo.run(f"{query} | top 5 by n", collection="SMS00001").df
+    assert len(got) == 5
     assert list(got["n"]) == list(want["n"])
     assert all(everything[row] for row in rows(got))
 

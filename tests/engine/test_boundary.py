@@ -71,6 +71,35 @@ def test_dynamic_lists_of_one_length_stay_one_cell_each() -> None:
     assert out["d"].tolist() == [[1, 2], [3, 4], None]
 
 
+def test_dynamic_strings_stay_python_objects() -> None:
+    """A dynamic column whose values are all strings is still object, its nulls None (pandas 3
+    would infer its ``str`` dtype, nulls NaN)."""
+    frame = pl.DataFrame({"d": ['"x"', None, '""']})
+    out = ev.to_pandas(frame, Schema((("d", ScalarType.DYNAMIC),)))
+    assert out["d"].dtype == object
+    assert out["d"].tolist() == ["x", None, ""]
+
+
+@pytest.mark.parametrize("series", [
+    pl.Series("c", [1, None], dtype=pl.Int8),
+    pl.Series("c", [None, None], dtype=pl.Null),
+    pl.Series("c", ["a", None], dtype=pl.Categorical),
+    pl.Series("c", [dt.date(2026, 1, 2), None], dtype=pl.Date),
+    pl.Series("c", [1.5, None], dtype=pl.Float32),
+    pl.Series("c", [{"a": 1}, None], dtype=pl.Struct({"a": pl.Int64})),
+    pl.Series("c", [dt.datetime(2026, 3, 8, 12), None], dtype=pl.Datetime("us", "America/New_York")),
+    pl.Series("c", [dt.datetime(2026, 3, 8, 12), None], dtype=pl.Datetime("ns")),
+    pl.Series("c", [dt.timedelta(seconds=5), None], dtype=pl.Duration("ms")),
+], ids=lambda s: str(s.dtype))
+def test_other_dtypes_convert_as_arrow_converts_them(series: pl.Series) -> None:
+    """Columns of dtypes the engine does not produce itself (a given table's, kept as they came)
+    still convert exactly as pyarrow would: same values, instants and dtypes."""
+    frame = series.to_frame()
+    schema = Schema((("c", ScalarType.STRING),))
+    pd.testing.assert_frame_equal(ev.to_pandas(frame, schema), frame.to_arrow().to_pandas(
+        types_mapper=ev._ARROW_TO_PANDAS.get))
+
+
 def test_hidden_columns_are_left_out_and_the_order_kept() -> None:
     frame = pl.DataFrame({"b": [1], "__device__": ["WKS-1"], "a": ["x"]})
     schema = Schema((("b", ScalarType.LONG), ("__device__", ScalarType.STRING), ("a", ScalarType.STRING)))
@@ -88,3 +117,16 @@ def test_the_users_frame_can_be_edited(t: ScalarType) -> None:
     out.iloc[1, 0] = None
     assert out["x"].isna().tolist() == [False, True]
     assert frame["x"].null_count() == 0  # and polars' frame is untouched
+
+
+@pytest.mark.parametrize(("dtype", "expected"), [
+    (pl.Boolean(), ScalarType.BOOL), (pl.Int16(), ScalarType.INT), (pl.UInt32(), ScalarType.LONG),
+    (pl.Int128(), ScalarType.LONG), (pl.Float16(), ScalarType.REAL), (pl.Decimal(10, 2), ScalarType.REAL),
+    (pl.Enum(["a"]), ScalarType.STRING), (pl.Null(), ScalarType.STRING), (pl.Date(), ScalarType.DATETIME),
+    (pl.Datetime("us", "Europe/Paris"), ScalarType.DATETIME), (pl.Duration("ms"), ScalarType.TIMESPAN),
+    (pl.List(pl.Int64), ScalarType.DYNAMIC), (pl.Struct({"a": pl.Int64}), ScalarType.DYNAMIC),
+    (pl.Time(), ScalarType.DYNAMIC),
+], ids=str)
+def test_a_given_columns_scalar_type(dtype: pl.DataType, expected: ScalarType) -> None:
+    """A given table's column gets the scalar type its polars dtype holds; nested values are dynamic."""
+    assert ev.scalar_type_of(dtype) == expected
