@@ -103,7 +103,8 @@ def evaluate(text: str | Query, tables: Mapping[str, Any] | None = None, *, dial
     frames, schemas, rows = prepare_tables(tables or {}, query.dialect)
     plan = query.plan_for(schemas)
     ctx = Context.for_dialect(query.dialect, _utc(now))
-    result = ev.collect(ev.execute(plan, frames, ctx), rows)
+    made = plan.rows_made()
+    result = ev.collect(ev.execute(plan, frames, ctx), None if made is None else rows + made)
     return ev.to_pandas(result, plan.schema)
 
 

@@ -48,11 +48,7 @@ IN_MEMORY_BELOW = 30_000
 
 
 def collect(lf: pl.LazyFrame, rows: int | None) -> pl.DataFrame:
-    """``lf``'s rows, on the faster engine for a query that reads ``rows`` input rows (None: unknown).
-
-    ``rows`` counts the tables a query is given; rows it makes itself (``range``, ``datatable``,
-    ``print``) are not counted: a range of millions then runs in memory, measured no slower.
-    """
+    """``lf``'s rows, on the faster engine for a query that reads ``rows`` input rows (None: unknown)."""
     small = rows is not None and rows < IN_MEMORY_BELOW
     return lf.collect(engine="in-memory" if small else "auto")
 
@@ -93,16 +89,20 @@ class _Runner:
 
     def _generate(self, step: p.Generate, schema: p.Schema, lf: pl.LazyFrame | None) -> pl.LazyFrame:
         start, stop, by = step.start, step.stop, step.step
-        values: list[Any] = []
         if not by:
             raise QuerySemanticError("range needs a step that is not zero")
-        x = start
-        while (x <= stop) if by > _zero(by) else (x >= stop):
+        t = schema.type_of(step.column)
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop, by)):
+            count = max(0, (stop - start) // by + 1)  # stop is inclusive, in either direction
+            _check_range_size(count)
+            column = pl.int_range(start, start + count * by, by, dtype=pl.Int64, eager=True)
+            return pl.LazyFrame({step.column: column}).with_columns(pl.col(step.column).cast(polars_dtype(t)))
+        values: list[Any] = []
+        x, ascending = start, by > _zero(by)
+        while (x <= stop) if ascending else (x >= stop):
             values.append(x)
             x = x + by
-            if len(values) > 10_000_000:
-                raise QuerySemanticError("range would make more than 10,000,000 rows")
-        t = schema.type_of(step.column)
+            _check_range_size(len(values))
         return pl.LazyFrame({step.column: pl.Series(values, dtype=_dtype_for_values(t))}).with_columns(
             pl.col(step.column).cast(polars_dtype(t))
         )
@@ -229,6 +229,11 @@ class _Runner:
                 values = [_from_json(v, target) for v in values]
             result[name] = pl.Series(name, values, dtype=_dtype_for_values(t), strict=False)
         return pl.LazyFrame(result).with_columns(pl.col(n).cast(polars_dtype(t)) for n, t in schema.columns)
+
+
+def _check_range_size(rows: int) -> None:
+    if rows > 10_000_000:
+        raise QuerySemanticError("range would make more than 10,000,000 rows")
 
 
 def _zero(value: Any) -> Any:

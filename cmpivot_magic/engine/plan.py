@@ -283,6 +283,27 @@ class Plan:
             elif isinstance(s.step, Join):
                 yield from s.step.right.scans()
 
+    def rows_made(self) -> int | None:
+        """How many rows the plan makes itself (range, datatable, print), joins included; None
+        when a range's size cannot be worked out before running it."""
+        total = 0
+        for s in self.steps:
+            made: int | None = 0
+            if isinstance(s.step, Values):
+                made = len(s.step.rows)
+            elif isinstance(s.step, Generate):
+                g = s.step
+                try:
+                    made = max(0, int((g.stop - g.start) / g.step) + 1)
+                except (TypeError, ZeroDivisionError, OverflowError):
+                    made = None
+            elif isinstance(s.step, Join):
+                made = s.step.right.rows_made()
+            if made is None:
+                return None
+            total += made
+        return total
+
     def explain(self) -> str:
         lines = [f"Plan ({self.dialect} dialect)"]
         has_device = self.dialect == "cmpivot" and any(True for _ in self.scans())

@@ -177,3 +177,21 @@ def test_kql_tables_are_resolved_when_the_query_is_evaluated() -> None:
 
     out = cm.evaluate(q, {"T": pd.DataFrame({"a": [1, 2, 3]})})
     assert out["a"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    ("range x from 1 to 10 step 3", 4),
+    ("range x from 10 to 1 step 1", 0),
+    ("range t from datetime(2026-01-01) to datetime(2026-01-02) step 1h", 25),
+    ("print a=1, b=2", 1),
+    ("range x from 1 to 10 step 3 | join kind=inner (datatable(x:long)[1, 2]) on x", 6),
+    ("range x from 1 to 10 step 0", None),
+])
+def test_rows_a_plan_makes_itself(text: str, rows: int | None) -> None:
+    """range, datatable and print rows are counted before running (joins included), so the engine
+    can pick polars' engine for their size; a range it cannot size is None (unknown)."""
+    assert cm.parse(text, dialect="kql").plan.rows_made() == rows
+
+
+def test_rows_made_by_an_entity_query_are_none_of_its_own() -> None:
+    assert cm.parse("Process | summarize count() by Name").plan.rows_made() == 0

@@ -236,3 +236,28 @@ def test_integer_division_truncates_toward_zero() -> None:
     """§4.2: long / long is a long, truncated toward zero (avg(BootDuration / 1000))."""
     out = cm.evaluate("print a = 7 / 2, b = -7 / 2, c = 7.0 / 2", dialect="kql")
     assert out.values.tolist() == [[3, -3, 3.5]]
+
+
+@pytest.mark.parametrize(("start", "stop", "step"), [
+    (1, 10, 3), (10, 1, -3), (10, 2, -3), (1, 1, 1), (5, 1, 1), (1, 5, -1), (-5, 5, 2), (0, 9, 1),
+])
+def test_range_runs_from_start_to_an_inclusive_stop_in_either_direction(start: int, stop: int, step: int) -> None:
+    """range x from a to b step s: a, a+s, … while not past b (b itself included when on the
+    grid); a step away from b gives no rows."""
+    want, x = [], start
+    while (x <= stop) if step > 0 else (x >= stop):
+        want.append(x)
+        x += step
+    got = cm.evaluate(f"range x from {start} to {stop} step {step}", dialect="kql")
+    assert got["x"].tolist() == want
+    assert str(got["x"].dtype) == "Int64"
+
+
+def test_range_of_datetimes_steps_by_a_timespan() -> None:
+    got = cm.evaluate("range t from datetime(2026-01-01) to datetime(2026-01-01 03:00) step 1h", dialect="kql")
+    assert got["t"].tolist() == [pd.Timestamp(f"2026-01-01 0{h}:00", tz="UTC") for h in range(4)]
+
+
+def test_range_refuses_more_than_ten_million_rows() -> None:
+    with pytest.raises(cm.CMPivotError, match="more than 10,000,000 rows"):
+        cm.evaluate("range x from 1 to 20000000 step 1", dialect="kql")
