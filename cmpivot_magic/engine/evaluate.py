@@ -93,7 +93,7 @@ class _Runner:
             raise QuerySemanticError("range needs a step that is not zero")
         t = schema.type_of(step.column)
         if all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop, by)):
-            count = max(0, (stop - start) // by + 1)  # stop is inclusive, in either direction
+            count = step.size() or 0
             _check_range_size(count)
             column = pl.int_range(start, start + count * by, by, dtype=pl.Int64, eager=True)
             return pl.LazyFrame({step.column: column}).with_columns(pl.col(step.column).cast(polars_dtype(t)))

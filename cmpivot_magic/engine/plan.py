@@ -11,6 +11,7 @@ them; the rest runs once over the union of the devices' answers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +98,18 @@ class Generate:
     start: Any
     stop: Any
     step: Any
+
+    def size(self) -> int | None:
+        """How many rows the range makes (its stop is inclusive, in either direction), or None
+        when that cannot be worked out before running it."""
+        try:
+            if all(isinstance(v, int) and not isinstance(v, bool) for v in (self.start, self.stop, self.step)):
+                steps = (self.stop - self.start) // self.step
+            else:
+                steps = math.floor((self.stop - self.start) / self.step)
+        except (TypeError, ZeroDivisionError, OverflowError, ValueError):
+            return None
+        return max(0, steps + 1)
 
     def describe(self) -> str:
         return f"Range {self.column} from {self.start!r} to {self.stop!r} step {self.step!r}"
@@ -292,11 +305,7 @@ class Plan:
             if isinstance(s.step, Values):
                 made = len(s.step.rows)
             elif isinstance(s.step, Generate):
-                g = s.step
-                try:
-                    made = max(0, int((g.stop - g.start) / g.step) + 1)
-                except (TypeError, ZeroDivisionError, OverflowError):
-                    made = None
+                made = s.step.size()
             elif isinstance(s.step, Join):
                 made = s.step.right.rows_made()
             if made is None:

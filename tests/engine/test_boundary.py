@@ -36,8 +36,7 @@ VALUES: dict[ScalarType, st.SearchStrategy[Any]] = {
 
 def reference(frame: pl.DataFrame, schema: Schema) -> pd.DataFrame:
     """What pyarrow's whole-table conversion gives, with dynamic cells decoded."""
-    mapper = {k: v for k, v in ev._ARROW_TO_PANDAS.items()}
-    out = frame.to_arrow().to_pandas(types_mapper=mapper.get)
+    out = frame.to_arrow().to_pandas(types_mapper=ev._ARROW_TO_PANDAS.get)
     for name, t in schema.columns:
         if t == ScalarType.DYNAMIC:
             out[name] = pd.Series([None if v is None else json.loads(v) for v in frame[name].to_list()],

@@ -182,6 +182,8 @@ def test_kql_tables_are_resolved_when_the_query_is_evaluated() -> None:
 @pytest.mark.parametrize(("text", "rows"), [
     ("range x from 1 to 10 step 3", 4),
     ("range x from 10 to 1 step 1", 0),
+    ("range x from 1 to 0 step 2", 0),
+    ("range x from 0.0 to 1.0 step 0.25", 5),
     ("range t from datetime(2026-01-01) to datetime(2026-01-02) step 1h", 25),
     ("print a=1, b=2", 1),
     ("range x from 1 to 10 step 3 | join kind=inner (datatable(x:long)[1, 2]) on x", 6),
