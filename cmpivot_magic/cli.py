@@ -114,24 +114,51 @@ def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         options["prompt"] = text_presenter(err)
     session = connect(args.connection, profile=args.profile, **options)
     operation = session.submit(text, devices=args.device, collection=args.collection, timeout=args.timeout)
-    started = time.monotonic()
-    live = False
+    progress = _Progress(err)
     try:
-        for progress in operation.updates():
-            if time.monotonic() - started > 1.0:  # only long runs report progress
-                live = True
-                print(f"\r{progress}", end="", file=err, flush=True)
+        for update in operation.updates():
+            progress.show(str(update))
     except KeyboardInterrupt:
         operation.cancel()
-        print("\ncancelled: devices that had not answered are Pending", file=err)
-    if live:
-        print(file=err)
+        progress.end()
+        print("cancelled: devices that had not answered are Pending", file=err)
+    progress.end()
     result = operation.result()
     _write_rows(result.df, args.format, out)
     print(f"{result.summary} — operation {result.operation_id}, {len(result.df)} rows", file=err)
     if args.status:
-        print(result.status.to_string(index=False, na_rep=""), file=err)
+        print(_text_table(result.status), file=err)
     return 0
+
+
+class _Progress:
+    """The live progress line on stderr.
+
+    On a terminal one line updates in place (carriage return, padded over the previous text), and
+    only for runs longer than a second. Anywhere else (``2>log``, a pipe, a notebook's captured
+    stream) carriage returns would glue the updates and the summary into one line, so only the
+    last update is written, as a whole line of its own.
+    """
+
+    def __init__(self, stream: TextIO, after: float = 1.0) -> None:
+        isatty = getattr(stream, "isatty", None)
+        self.stream, self.terminal = stream, bool(isatty and isatty())
+        self.started, self.after = time.monotonic(), after
+        self.last, self.shown = "", 0  # the newest text; the width of what is on the line
+
+    def show(self, text: str) -> None:
+        self.last = text
+        if self.terminal and time.monotonic() - self.started > self.after:
+            print(f"\r{text.ljust(self.shown)}", end="", file=self.stream, flush=True)
+            self.shown = max(self.shown, len(text))
+
+    def end(self) -> None:
+        """Close the progress line; after this the stream is at the start of a line."""
+        if self.shown:
+            print(file=self.stream, flush=True)
+        elif not self.terminal and self.last:
+            print(self.last, file=self.stream, flush=True)
+        self.last, self.shown = "", 0
 
 
 def _write_rows(df: pd.DataFrame, fmt: str, out: TextIO) -> None:
@@ -143,9 +170,15 @@ def _write_rows(df: pd.DataFrame, fmt: str, out: TextIO) -> None:
     elif len(df.columns):
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 80):
-            print(df.to_string(index=False, na_rep="") if len(df) else "(no rows)", file=out)
+            print(_text_table(df) if len(df) else "(no rows)", file=out)
     else:
         print("(no columns)", file=out)
+
+
+def _text_table(df: pd.DataFrame) -> str:
+    """A frame as aligned text with nulls as blanks. ``to_string(na_rep="")`` alone is not enough:
+    pandas prints ``<NA>`` for the nullable dtypes (Int64, boolean, string) whatever na_rep says."""
+    return df.astype(object).where(df.notna(), "").to_string(index=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -150,6 +150,28 @@ def test_process_reads_command_lines_only_when_asked(source: LocalSource) -> Non
     assert mine["Name"].to_list() == [Path("/proc/self/comm").read_text().strip()]
 
 
+@linux_only
+def test_a_long_process_name_is_not_cut_at_15_characters(source: LocalSource, tmp_path: Path) -> None:
+    """Linux keeps 15 characters of a name (``comm``); a script run through its interpreter shows
+    its whole file name, as the console shows a Windows process's whole image name."""
+    script = tmp_path / "cmpivot-long-script-name"
+    script.write_text("#!/bin/sh\nsleep 30\n")
+    script.chmod(0o755)
+    child = subprocess.Popen([str(script)])
+    try:
+        for _ in range(100):  # until the shell has exec'd the script
+            if Path(f"/proc/{child.pid}/comm").read_text().strip() == script.name[:15]:
+                break
+            time.sleep(0.02)
+        frame = table(source, "Process", columns=["Name", "ProcessId"])
+        mine = frame.filter(pl.col("ProcessId") == child.pid)
+        assert mine["Name"].to_list() == ["cmpivot-long-script-name"]
+        assert frame["CommandLine"].null_count() == frame.height, "still not collected unless asked"
+    finally:
+        child.kill()
+        child.wait()
+
+
 # -- Disk, LogicalDisk -----------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The external KQL example corpus: where it lives, how to load it, and how to compare with it.
 
-The corpus (``../shared/kql-corpus`` beside the repo, or ``$CMPIVOT_KQL_CORPUS``) pairs KQL queries
+The corpus (``tests/engine/kql_corpus/``, a copy kept in the repository; its README names the sources
+and licences) pairs KQL queries
 with the output tables their sources publish, cell by cell as markdown text. The engine returns
 typed pandas cells. This module reads each published cell *as the type the engine gave that
 column* and puts both sides in one canonical form, applying the normalisations the corpus README
@@ -14,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,9 +27,7 @@ import pandas as pd
 from cmpivot_magic.engine.ir import Col
 from cmpivot_magic.engine.plan import Limit, Plan, Select, Sort
 
-ENV_VAR = "CMPIVOT_KQL_CORPUS"
-# tests/engine/corpus.py → parents[2] is the repo root; CI checks out ../shared beside it
-DEFAULT_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "kql-corpus"
+ROOT = Path(__file__).resolve().parent / "kql_corpus"
 
 SKIP_CATEGORIES = {
     "erratum": "the published output is wrong (documentation or test error)",
@@ -51,13 +49,9 @@ _REL_TOL = 1e-6  # published reals are often rounded for display
 
 def corpus_root() -> Path:
     """The corpus folder; raise (never skip) when it is missing, so CI cannot pass vacuously."""
-    root = Path(os.environ.get(ENV_VAR) or DEFAULT_ROOT)
-    if not (root / "index.json").is_file():
-        raise FileNotFoundError(
-            f"KQL corpus not found at {root}: check out the shared test data beside the repo "
-            f"(../shared/kql-corpus) or set {ENV_VAR} to its folder"
-        )
-    return root
+    if not (ROOT / "index.json").is_file():
+        raise FileNotFoundError(f"KQL corpus not found at {ROOT}: it is part of the repository (git checkout it)")
+    return ROOT
 
 
 def load_items(root: Path) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """The external KQL corpus, one test per item: each query's result against its published output.
 
-The corpus lives outside the repo (``../shared/kql-corpus``, or ``$CMPIVOT_KQL_CORPUS``) and is
-read at collection time; when it is missing, collection fails rather than skipping 187 tests.
+The corpus is kept in the repository (``tests/engine/kql_corpus/``) and is read at collection time;
+when it is missing, collection fails rather than skipping 187 tests.
 Items that do not pass are listed with a category in ``kql_corpus_skips.toml``: errata and
 nondeterministic items are skipped, deviations and gaps are strict xfails, so a fix is noticed.
 ``test_pass_rate`` reports how many in-scope items pass (all but errata and nondeterministic).

@@ -93,6 +93,30 @@ _PROCESS_ATTRS: dict[str, tuple[str, ...]] = {
 _TICKS_PER_SECOND = 10_000_000  # Win32_Process times count 100 ns ticks
 
 
+COMM_LENGTH = 15  # Linux keeps 15 characters of a process's name (TASK_COMM_LEN 16 with the NUL)
+
+
+def full_process_name(proc: psutil.Process, name: str | None) -> str | None:
+    """The process's whole executable name where the kernel's ``comm`` cut it at 15 characters.
+
+    psutil's ``name()`` extends a cut name from ``cmdline[0]`` only, so a script started through
+    its interpreter (``python /usr/local/bin/jupyter-nbconvert``) keeps ``jupyter-nbconve``. The
+    whole name is the first of the executable and the first command-line words whose file name
+    starts with the cut one. Only cut names pay for reading the command line.
+    """
+    if not name or len(name) < COMM_LENGTH:
+        return name
+    try:
+        candidates = [proc.exe(), *proc.cmdline()[:3]]
+    except (psutil.Error, OSError):  # gone, or not ours to read
+        return name
+    for candidate in candidates:
+        base = os.path.basename(candidate) if candidate else ""
+        if len(base) > len(name) and base.startswith(name):
+            return base
+    return name
+
+
 def process(req: Request) -> list[Row]:
     attrs = {"pid"}
     for column, needed in _PROCESS_ATTRS.items():
@@ -107,10 +131,11 @@ def process(req: Request) -> list[Row]:
         cmdline = info.get("cmdline")
         memory = info.get("memory_info")
         times = info.get("cpu_times")
+        name = full_process_name(proc, info.get("name"))
         row: Row = {
             "ProcessId": info["pid"],
-            "Name": info.get("name"),
-            "Description": info.get("name"),
+            "Name": name,
+            "Description": name,
             "ParentProcessId": info.get("ppid"),
             "CommandLine": " ".join(cmdline) if cmdline else None,
             "ExecutablePath": info.get("exe") or None,
