@@ -7,12 +7,23 @@ to ``Entity.schema``. ``entities()`` lists them in the docs' order; ``entity(nam
 
 from __future__ import annotations
 
-from cmpivot_magic.catalog.index import DOCUMENTED_ORDER, entities, entity, find_entity, suggestions
+from cmpivot_magic.catalog.catalog import Catalog
+from cmpivot_magic.catalog.index import (
+    DOCUMENTED,
+    DOCUMENTED_ORDER,
+    entities,
+    entity,
+    find_entity,
+    suggestions,
+)
 from cmpivot_magic.catalog.model import UNITS, Column, Entity, EntityKind, Parameter
+from cmpivot_magic.catalog.site import site_catalog
 
 __all__ = [
+    "DOCUMENTED",
     "DOCUMENTED_ORDER",
     "UNITS",
+    "Catalog",
     "Column",
     "Entity",
     "EntityKind",
@@ -20,5 +31,6 @@ __all__ = [
     "entities",
     "entity",
     "find_entity",
+    "site_catalog",
     "suggestions",
 ]

@@ -1,15 +1,15 @@
-"""The catalog as one ordered collection, and name look-ups over it.
+"""The documented entities as one ordered ``Catalog`` (``DOCUMENTED``), and look-ups over it.
 
-The planner calls ``entity(name)`` for every entity reference in a query; names are
-case-insensitive (reference §9 item 1), and an unknown name raises a ``KeyError`` that suggests
-the nearest names. The index is built once, at import.
+``DOCUMENTED`` is the catalog of every connection that has no site list of its own (local://,
+demo://, a site whose classes cannot be read); the module functions below answer from it. Names are
+case-insensitive (reference §9 item 1); an unknown name raises a ``KeyError`` that suggests the
+nearest names. The index is built once, at import.
 """
 
 from __future__ import annotations
 
-import difflib
-
 from cmpivot_magic.catalog.builtin import BUILTIN, SCRIPTED
+from cmpivot_magic.catalog.catalog import Catalog
 from cmpivot_magic.catalog.inventory_hardware import HARDWARE
 from cmpivot_magic.catalog.inventory_software import SOFTWARE
 from cmpivot_magic.catalog.inventory_system import SYSTEM
@@ -53,7 +53,7 @@ DOCUMENTED_ORDER: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _build() -> tuple[tuple[Entity, ...], dict[str, Entity]]:
+def _build() -> Catalog:
     by_name: dict[str, Entity] = {}
     for item in (*BUILTIN, *SCRIPTED, *HARDWARE, *SOFTWARE, *SYSTEM):
         key = item.name.lower()
@@ -65,38 +65,28 @@ def _build() -> tuple[tuple[Entity, ...], dict[str, Entity]]:
         missing = sorted(documented - by_name.keys())
         extra = sorted(by_name.keys() - documented)
         raise RuntimeError(f"catalog out of step with the documented list: missing {missing}, extra {extra}")
-    return tuple(by_name[name.lower()] for name in DOCUMENTED_ORDER), by_name
+    return Catalog(tuple(by_name[name.lower()] for name in DOCUMENTED_ORDER))
 
 
-_ENTITIES, _BY_LOWER_NAME = _build()
+DOCUMENTED = _build()
+"""The 152 documented entities (reference §2.1), in the docs' order."""
 
 
 def entities() -> tuple[Entity, ...]:
     """Every documented entity, in the order of the docs' list."""
-    return _ENTITIES
+    return DOCUMENTED.entities()
 
 
 def find_entity(name: str) -> Entity | None:
-    """The entity called ``name`` (case-insensitive), or None."""
-    return _BY_LOWER_NAME.get(name.lower())
+    """The documented entity called ``name`` (case-insensitive), or None."""
+    return DOCUMENTED.find_entity(name)
 
 
 def entity(name: str) -> Entity:
-    """The entity called ``name`` (case-insensitive); ``KeyError`` with suggestions if unknown."""
-    found = _BY_LOWER_NAME.get(name.lower())
-    if found is None:
-        raise KeyError(_unknown_message(name))
-    return found
+    """The documented entity called ``name``; ``KeyError`` with suggestions if unknown."""
+    return DOCUMENTED.entity(name)
 
 
 def suggestions(name: str, limit: int = 3) -> tuple[str, ...]:
-    """The entity names nearest to ``name``, best first (for did-you-mean messages)."""
-    close = difflib.get_close_matches(name.lower(), list(_BY_LOWER_NAME), n=limit, cutoff=0.6)
-    return tuple(_BY_LOWER_NAME[key].name for key in close)
-
-
-def _unknown_message(name: str) -> str:
-    close = suggestions(name)
-    if not close:
-        return f"unknown entity {name!r}"
-    return f"unknown entity {name!r}; did you mean {', '.join(close)}?"
+    """The documented entity names nearest to ``name``, best first (for did-you-mean messages)."""
+    return DOCUMENTED.suggestions(name, limit)

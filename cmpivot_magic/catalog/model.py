@@ -18,7 +18,7 @@ from typing import Literal
 
 from cmpivot_magic.language.types import ScalarType, type_named
 
-EntityKind = Literal["builtin", "scripted", "hinv"]
+EntityKind = Literal["builtin", "scripted", "hinv", "custom"]
 
 # Units name what a number *is* once CMPivot delivers it (the client's unit modifiers KiloBytes,
 # MegaBytes, GigaBytes and Seconds convert live values to the units inventory reports in).
@@ -86,8 +86,10 @@ class Entity:
     """A data source a query starts from: ``Process``, ``Registry('hklm:\\...')``, ...
 
     ``kind`` says where rows come from: ``builtin`` (the original WMI-backed entities),
-    ``scripted`` (a named branch of the client's CMPivot script) or ``hinv`` (a hardware-inventory
-    class, whose cached rows the site can return before live ones). ``source`` says where the
+    ``scripted`` (a named branch of the client's CMPivot script), ``hinv`` (a default
+    hardware-inventory class, whose cached rows the site can return before live ones) or ``custom``
+    (a site's own extension of hardware inventory, also cached). ``inventory_class_id`` is the
+    site's ``SMSClassID`` for an inventory entity, where a site's catalog was read. ``source`` says where the
     column list comes from; ``since`` is the ConfigMgr version that brought the entity to CMPivot,
     where documented. ``console_only`` entities are unavailable from the Intune admin center
     (tenant attach).
@@ -104,6 +106,7 @@ class Entity:
     wmi_class: str | None = None
     since: str | None = None
     note: str | None = None
+    inventory_class_id: str | None = None
     _by_lower: dict[str, Column] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -156,6 +159,11 @@ class Entity:
             if on
         )
         return f"<Entity {self.signature}: {self.kind}, {len(self.columns)} columns{flags}>"
+
+    @property
+    def inventoried(self) -> bool:
+        """Whether the site keeps rows of this entity from hardware inventory (cached rows)."""
+        return self.kind in ("hinv", "custom")
 
 
 def columns(*specs: str | Column) -> tuple[Column, ...]:
