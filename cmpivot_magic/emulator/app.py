@@ -16,6 +16,7 @@ and the fault-switch name of each::
     GET  wmi/SMS_R_System[(<id>)], wmi/SMS_CombinedDeviceResources       systems, combined
     GET  wmi/SMS_Collection[('<id>')], v1.0/Collections[('<id>')]        collections
     GET  wmi/SMS_FullCollectionMembership                                members
+    GET  wmi/SMS_InventoryClass[('<id>')], wmi/SMS_InventoryReport[('<id>')]  catalog
 
 CMPivotResult answers 404 with an empty body until there is something to return. Every request
 needs ``Authorization: Bearer <token>``: a known static token, or a JWT that ``token_verifier``
@@ -37,6 +38,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..backends.base import Target
+from ..backends.demo.site_classes import inventory_classes, inventory_reports
 from ..backends.tables import TableBackend
 from ..errors import CMPivotError
 from ..query import parse
@@ -92,6 +94,8 @@ def _routes() -> list[tuple[str, str, re.Pattern[str], str]]:
         ("GET", r"(?i:wmi/SMS_CombinedDeviceResources)", "combined", "combined"),
         ("GET", r"(?i:wmi/SMS_Collection)(?:\('([^']*)'\))?", "collections", "collections"),
         ("GET", r"(?i:wmi/SMS_FullCollectionMembership)", "members", "members"),
+        ("GET", r"(?i:wmi/SMS_InventoryClass)(?:\('([^']*)'\))?", "catalog", "inventory_classes"),
+        ("GET", r"(?i:wmi/SMS_InventoryReport)(?:\('([^']*)'\))?", "catalog", "inventory_reports"),
     ]
     return [(m, name, re.compile(pattern + r"/?"), method) for m, pattern, name, method in table]
 
@@ -250,6 +254,24 @@ class AdminServiceApp:
                 return error(404, f"Collection '{cid}' was not found.")
             return self._json({"@odata.context": self._context(request, "SMS_Collection/$entity"), **rows[0]})
         return self._list(request, rows, "SMS_Collection")
+
+    def _inventory_classes(self, request: Request, class_id: str | None = None) -> Response:
+        return self._catalog(request, "SMS_InventoryClass", "SMSClassID", inventory_classes(), class_id)
+
+    def _inventory_reports(self, request: Request, report_id: str | None = None) -> Response:
+        return self._catalog(request, "SMS_InventoryReport", "InventoryReportID", inventory_reports(), report_id)
+
+    def _catalog(self, request: Request, name: str, key: str, rows: tuple[dict[str, Any], ...],
+                 wanted: str | None) -> Response:
+        """The site's inventory class definitions, which need Read on Inventory Reports."""
+        if not self._grant(request).inventory_reports:
+            return error(403, f"The user does not have Read permission on Inventory Reports, which {name} requires.")
+        if wanted is None:
+            return self._list(request, list(rows), name)
+        found = [r for r in rows if str(r[key]).upper() == wanted.upper()]
+        if not found:
+            return error(404, f"{name}('{wanted}') was not found.")
+        return self._list(request, found, name)  # a GET by key still answers {"value": [...]}
 
     def _members(self, request: Request) -> Response:
         grant = self._grant(request)

@@ -24,11 +24,13 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class Grant:
-    """A token's ConfigMgr role: collections it may read and run CMPivot on (None: all)."""
+    """A token's ConfigMgr role: collections it may read and run CMPivot on (None: all), and
+    whether it has Read on Inventory Reports (the right that guards the inventory classes)."""
 
     name: str
     read: frozenset[str] | None = None
     run: frozenset[str] | None = None
+    inventory_reports: bool = True
 
     def can_read(self, collection_id: str) -> bool:
         return self.read is None or collection_id.upper() in self.read

@@ -132,10 +132,11 @@ class Emulator:
     # --------------------------------------------------------------------------- test API
 
     def add_token(self, *, read: Iterable[str] | None = None, run: Iterable[str] | None = None,
-                  name: str = "CONTOSO\\helpdesk") -> str:
-        """A new bearer token whose role reads and runs CMPivot on only these collections."""
+                  name: str = "CONTOSO\\helpdesk", inventory_reports: bool = True) -> str:
+        """A new bearer token whose role reads and runs CMPivot on only these collections, with or
+        without Read on Inventory Reports."""
         token = secrets.token_hex(24)
-        self.app.grants[token] = Grant(name, _ids(read), _ids(run))
+        self.app.grants[token] = Grant(name, _ids(read), _ids(run), inventory_reports)
         return token
 
     def revoke(self, token: str) -> None:
