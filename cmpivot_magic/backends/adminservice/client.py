@@ -12,6 +12,7 @@ Routes (``reference/adminservice-api.md`` §1; [DOC] documented, [COMM] observed
     POST wmi/SMS_ClientOperation.CancelClientOperation        {"OperationID": n}                      [INF]
     GET  v1.0/Device, wmi/SMS_R_System, wmi/SMS_Collection, wmi/SMS_FullCollectionMembership,
          v1.0/Device(<id>)/ResourceCollectionMembership, wmi/SMS_CombinedDeviceResources (CNIsOnline)
+    GET  wmi/SMS_InventoryClass[('<id>')], wmi/SMS_InventoryReport   the site's inventory classes  [INF]
 
 Bodies are JSON-encoded by ``requests`` (never by string formatting: KQL paths double their
 backslashes and quotes must survive). OData string literals double their single quotes.
@@ -208,6 +209,22 @@ class AdminServiceClient:
                          expand="Collection", select="Collection",
                          action=f"list the collections of device {resource_id}")
         return [r["Collection"] if isinstance(r.get("Collection"), dict) else r for r in rows]
+
+    # ----------------------------------------------------------------- the site's inventory classes
+
+    def inventory_classes(self) -> list[dict[str, Any]]:
+        """``SMS_InventoryClass`` records (Properties may be lazy: see ``inventory_class``)."""
+        return self.list("wmi/SMS_InventoryClass", action="read the site's inventory classes")
+
+    def inventory_class(self, class_id: str) -> dict[str, Any] | None:
+        """One class by key, with its lazy properties (a GET by key still answers a value list)."""
+        path = f"wmi/SMS_InventoryClass({quote(odata_string(class_id), safe=chr(39))})"
+        rows = self.list(path, action=f"read inventory class {class_id}")
+        return rows[0] if rows else None
+
+    def inventory_reports(self) -> list[dict[str, Any]]:
+        """``SMS_InventoryReport`` records: which classes and properties the client settings collect."""
+        return self.list("wmi/SMS_InventoryReport", action="read the site's inventory reports")
 
     def list(self, path: str, *, action: str, filter: str | None = None, select: str | None = None,
              expand: str | None = None) -> list[dict[str, Any]]:
