@@ -17,6 +17,7 @@ and the fault-switch name of each::
     GET  wmi/SMS_Collection[('<id>')], v1.0/Collections[('<id>')]        collections
     GET  wmi/SMS_FullCollectionMembership                                members
     GET  wmi/SMS_InventoryClass[('<id>')], wmi/SMS_InventoryReport[('<id>')]  catalog
+    GET  wmi/SMS_G_System_<GROUP> (incl. WORKSTATION_STATUS)             inventory
 
 CMPivotResult answers 404 with an empty body until there is something to return. Every request
 needs ``Authorization: Bearer <token>``: a known static token, or a JWT that ``token_verifier``
@@ -96,6 +97,7 @@ def _routes() -> list[tuple[str, str, re.Pattern[str], str]]:
         ("GET", r"(?i:wmi/SMS_FullCollectionMembership)", "members", "members"),
         ("GET", r"(?i:wmi/SMS_InventoryClass)(?:\('([^']*)'\))?", "catalog", "inventory_classes"),
         ("GET", r"(?i:wmi/SMS_InventoryReport)(?:\('([^']*)'\))?", "catalog", "inventory_reports"),
+        ("GET", r"(?i:wmi/SMS_G_System_)(\w+)", "inventory", "inventoried"),
     ]
     return [(m, name, re.compile(pattern + r"/?"), method) for m, pattern, name, method in table]
 
@@ -272,6 +274,15 @@ class AdminServiceApp:
         if not found:
             return error(404, f"{name}('{wanted}') was not found.")
         return self._list(request, found, name)  # a GET by key still answers {"value": [...]}
+
+    def _inventoried(self, request: Request, group: str) -> Response:
+        """A device's rows from its last hardware inventory, scoped to the devices the role reads."""
+        ids = _ids_in(request.options.get("$filter", ""), "ResourceID")
+        rows = self.inventory.inventoried(group, ids, self.clock())
+        if rows is None:
+            return error(404, f"Invalid class name SMS_G_System_{group}.")
+        rows = self.inventory.scoped(rows, self._grant(request), "ResourceID")
+        return self._list(request, rows, f"SMS_G_System_{group.upper()}")
 
     def _members(self, request: Request) -> Response:
         grant = self._grant(request)

@@ -16,7 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from ..backends.demo.inventory_snapshot import inventory_rows, last_hardware_scans
 from ..backends.demo.site import DemoSite
+from ..backends.demo.site_classes import demo_catalog
+from ..catalog import Entity
 
 SITE_CODE = "CON"
 Row = dict[str, Any]
@@ -141,6 +144,43 @@ class Inventory:
         return {cid: [{"CollectionID": cid, "ResourceID": rid, "Name": self.names[rid], "SiteCode": SITE_CODE,
                        "IsClient": True, "IsDirect": False} for rid in sorted(rids)]
                 for cid, rids in self.members.items()}
+
+
+    # ------------------------------------------------------------------------------ hardware inventory
+
+    @cached_property
+    def inventory_groups(self) -> dict[str, Entity]:
+        """``SMS_G_System_<GROUP>`` group name (upper case) → the entity whose rows it holds."""
+        return {e.inventory_class_id.split("|")[1].upper(): e for e in demo_catalog().entities()
+                if e.inventory_class_id and e.inventory_class_id.count("|") == 2}
+
+    def inventoried(self, group: str, resource_ids: list[int] | None, now: dt.datetime) -> list[Row] | None:
+        """``SMS_G_System_<group>`` instances of those devices (all when None); None: no such class.
+
+        WMI names (no ``0`` suffix as in SQL views), ``SMS_G_System_Current``'s ``ResourceID``,
+        ``GroupID`` (the instance within the device), ``RevisionID`` and ``TimeStamp``.
+        """
+        ids = sorted(self.ids if resource_ids is None else set(resource_ids) & self.ids)
+        group = group.upper()
+        if group == "WORKSTATION_STATUS":
+            scans = last_hardware_scans(self.site, ids, now)
+            return [{"ResourceID": r["ResourceID"], "GroupID": 1, "RevisionID": 1,
+                     "LastHardwareScan": iso(r["LastHardwareScan"]), "TimeStamp": iso(r["LastHardwareScan"])}
+                    for r in scans.iter_rows(named=True)]
+        entity = self.inventory_groups.get(group)
+        if entity is None:
+            return None
+        rows = inventory_rows(self.site, entity, ids, now).drop("Device") if ids else None
+        if rows is None:
+            return []
+        out: list[Row] = []
+        group_ids: dict[int, int] = {}
+        for row in rows.iter_rows(named=True):
+            rid = row.pop("ResourceID")
+            group_ids[rid] = group_ids.get(rid, 0) + 1
+            values = {k: iso(v) if isinstance(v, dt.datetime) else v for k, v in row.items()}
+            out.append({"ResourceID": rid, "GroupID": group_ids[rid], "RevisionID": 1, **values})
+        return out
 
 
 def iso(value: Any) -> str | None:

@@ -48,3 +48,23 @@ def test_without_read_on_inventory_reports_the_catalog_is_refused(emulator: Emul
         refused = _get(emulator, f"wmi/{name}", token)
         assert refused.status_code == 403
         assert "Read permission on Inventory Reports" in refused.json()["error"]["message"]
+
+
+def test_inventory_rows_of_a_class_for_some_devices(emulator: Emulator) -> None:
+    """SMS_G_System_<GROUP> holds each device's last inventoried rows with ResourceID, GroupID
+    and TimeStamp, offline devices included; WORKSTATION_STATUS says when each was scanned."""
+    ids = sorted(emulator.app.inventory.ids)[:3]
+    where = " or ".join(f"ResourceID eq {i}" for i in ids)
+    rows = _get(emulator, f"wmi/SMS_G_System_CCM_CLIENTDIAGNOSTICS?$filter={where}").json()["value"]
+    assert {r["ResourceID"] for r in rows} <= set(ids) and rows
+    assert all(r["GroupID"] == 1 and r["TimeStamp"].endswith("Z") for r in rows)
+    assert {"DebugLoggingEnabled", "LogLevel"} <= set(rows[0])
+    status = _get(emulator, f"wmi/SMS_G_System_WORKSTATION_STATUS?$filter={where}").json()["value"]
+    scans = {r["ResourceID"]: r["LastHardwareScan"] for r in status}
+    assert set(scans) == set(ids)
+    assert all(scans[r["ResourceID"]] == r["TimeStamp"] for r in rows)
+    fleet = emulator.site.fleet
+    offline = int(fleet.rid[fleet.offline][0])
+    kept = _get(emulator, f"wmi/SMS_G_System_OPERATING_SYSTEM?$filter=ResourceID eq {offline}").json()["value"]
+    assert [r["ResourceID"] for r in kept] == [offline] and kept[0]["Caption"].startswith("Microsoft Windows")
+    assert _get(emulator, "wmi/SMS_G_System_NO_SUCH_GROUP").status_code == 404

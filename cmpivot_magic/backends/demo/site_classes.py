@@ -17,6 +17,7 @@ The profiles at the bottom give the generic generator plausible values for the t
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -50,9 +51,10 @@ _NOT_ENABLED = frozenset({"CONTOSO|CONTOSO_LEGACYAGENT|1.0"})
 
 
 def _documented_record(entity: Entity) -> dict[str, Any]:
-    group = entity.wmi_class.upper() if entity.wmi_class else entity.name.upper()
+    # the group token follows the Resource Explorer name, as on a site (MICROSOFT|OPERATING_SYSTEM|1.0)
+    group = re.sub(r"[^A-Za-z0-9]+", "_", entity.description).strip("_").upper()
     return {
-        "SMSClassID": f"MICROSOFT|{group.removeprefix('WIN32_')}|1.0",
+        "SMSClassID": f"MICROSOFT|{group}|1.0",
         "ClassName": entity.wmi_class,
         "Namespace": r"root\cimv2",
         "SMSGroupName": entity.description,
