@@ -10,6 +10,10 @@ status summary, an interactive table with "showing N of M rows from K devices", 
 status one click away, and a chart when the query says ``render``. ``_cmpivot`` always holds the
 last ``QueryResult``. Errors show as short messages (``CMPivotError._render_traceback_``) and the
 cell still fails.
+
+The options are declared with ``magic_arguments``, so ``%cmpivot?`` documents them (and, from
+``subcommands.py``, every subcommand). A query goes: options → interpolation → ``Session.submit``
+(or ``--on``: the stored result) → ``deliver``, the one place a result is stored and shown.
 """
 
 from __future__ import annotations

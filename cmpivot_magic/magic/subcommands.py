@@ -23,7 +23,8 @@ from .. import catalog
 from ..errors import CMPivotError
 from ..history import open_default
 from ..results import QueryResult
-from ..session import Operation, Session, connect
+from ..session import Operation, Session
+from ..session import connect as open_session
 from .helptext import help_text
 
 _HISTORY_OFF = "unset CMPIVOT_MAGIC_HISTORY_DIR to keep operations"
@@ -59,7 +60,7 @@ class Host(Protocol):
 @argument("url", nargs="?", help="local://, demo://?devices=500, https://<provider>/AdminService or replay:///site.json")
 @argument("--name", help="the name cells use with --connection (default: the URL)")
 @argument("--profile", help="onprem (default) or tenant-attach: the Intune admin center's rules")
-def connect_(host: Host, args: argparse.Namespace, extra: Sequence[str] = ()) -> Session:
+def connect(host: Host, args: argparse.Namespace, extra: Sequence[str] = ()) -> Session:
     """Open a connection and make it the current one.
 
     Any other ``--option value`` goes to ``cmpivot_magic.connect`` as it is (values are strings),
@@ -71,7 +72,7 @@ def connect_(host: Host, args: argparse.Namespace, extra: Sequence[str] = ()) ->
     options = backend_options(extra)
     if args.profile is not None:
         options["profile"] = args.profile
-    session = connect(args.url, history=host.history_option(), **options)
+    session = open_session(args.url, history=host.history_option(), **options)
     host.use(args.name or args.url, session)
     return session
 
@@ -237,7 +238,7 @@ class Subcommand:
 
 
 SUBCOMMANDS: Mapping[str, Subcommand] = {command.name: command for command in (
-    Subcommand.of(connect_, takes_extra=True), Subcommand.of(use), Subcommand.of(connections),
+    Subcommand.of(connect, takes_extra=True), Subcommand.of(use), Subcommand.of(connections),
     Subcommand.of(devices), Subcommand.of(collections), Subcommand.of(entities), Subcommand.of(schema),
     Subcommand.of(help_), Subcommand.of(config), Subcommand.of(history), Subcommand.of(resume),
 )}
