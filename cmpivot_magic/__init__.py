@@ -30,7 +30,7 @@ __version__ = "0.1.0"
 
 def load_ipython_extension(ipython: object) -> None:
     """``%load_ext cmpivot_magic``: register ``%%cmpivot`` and ``%cmpivot``."""
-    from .magics import load_ipython_extension as load
+    from .magic import load_ipython_extension as load
 
     load(ipython)
 

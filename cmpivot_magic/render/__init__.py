@@ -1,5 +1,6 @@
 """Showing results: ``charts`` draws a query's ``render`` spec with matplotlib (pure functions over
-an Axes, no pyplot state); ``tables`` turns a result into HTML.
+an Axes, no pyplot state; ``chart_spec`` and ``chart_data`` hold its rules about the spec and the
+rows); ``tables`` turns a result into HTML.
 
 The chart names are loaded on first use, so importing ``render.tables`` does not import matplotlib.
 """

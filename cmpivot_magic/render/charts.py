@@ -28,14 +28,17 @@ test in ``tests/render/test_charts.py``:
   numeric x, ``accumulate=true``; ``ysplit`` and ``anomalycolumns`` are accepted and ignored; any
   other property name is a ``ChartError`` (a typo should not pass silently).
 * No rows: an empty axes saying "no rows". A result that cannot be drawn: ``ChartError``.
+
+Three modules share the work, each a step of ``draw``: ``chart_spec`` reads the spec against the
+result (``options``, ``roles_of``; every ``ChartError`` about the query comes from there),
+``chart_data`` shapes the rows (x values, one float column per series, labels, the largest
+categories), and this module draws them.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -43,64 +46,26 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
-from pandas.api import types as pdt
 
 from ..engine.plan import RenderSpec
-from ..errors import CMPivotError
+from .chart_data import floats, label_of, labels_of, largest, percent, table, utc_naive
+from .chart_spec import (
+    MAX_CATEGORIES,
+    NULL_LABEL,
+    SUPPORTED_KINDS,
+    ChartError,
+    Options,
+    Roles,
+    describe,
+    is_datetime,
+    is_numeric,
+    options,
+    roles_of,
+    type_name,
+)
 
-SUPPORTED_KINDS = ("barchart", "columnchart", "piechart", "timechart", "areachart", "linechart", "scatterchart")
-MAX_CATEGORIES = 50
-NULL_LABEL = "(null)"
-
-_LINE_KINDS = ("timechart", "linechart", "areachart", "scatterchart")
-_STACKABLE = ("barchart", "columnchart", "areachart")
-_STACK_MODES = ("default", "unstacked", "stacked", "stacked100")
-_PROPERTIES = ("title", "xtitle", "ytitle", "kind", "legend", "xcolumn", "ycolumns", "series",
-               "ymin", "ymax", "xaxis", "yaxis", "accumulate")
-_IGNORED = ("ysplit", "anomalycolumns")  # KQL layout hints that mean nothing on one Axes
-
-
-class ChartError(CMPivotError):
-    """The result cannot be drawn the way ``render`` asks; the message says what to change.
-
-    Example::
-
-        ChartError: barchart needs at least one numeric column after the first; this result has columns Caption:string, Version:string
-        draw a number per row, as in | summarize count() by Caption, or name the values with with (ycolumns=...)
-    """
-
-
-@dataclass(frozen=True)
-class Options:
-    """The ``with (...)`` properties, checked and typed."""
-
-    title: str | None = None
-    xtitle: str | None = None
-    ytitle: str | None = None
-    stack: str = "default"
-    legend: str | None = None
-    xcolumn: str | None = None
-    ycolumns: tuple[str, ...] = ()
-    series: str | None = None
-    ymin: float | None = None
-    ymax: float | None = None
-    xaxis: str = "linear"
-    yaxis: str = "linear"
-    accumulate: bool = False
-
-    @property
-    def stacked(self) -> bool:
-        return self.stack in ("stacked", "stacked100")
-
-
-@dataclass(frozen=True)
-class Roles:
-    """Which column plays which part: x (None when the result is one numeric column), y, series."""
-
-    x: str | None
-    y: tuple[str, ...]
-    series: str | None = None
-
+__all__ = ["MAX_CATEGORIES", "NULL_LABEL", "SUPPORTED_KINDS", "ChartError", "ChartFigure", "Options", "Roles",
+           "describe", "draw", "make_figure", "options", "roles_of"]
 
 # ------------------------------------------------------------------------------------ public
 
@@ -137,7 +102,7 @@ def draw(ax: Axes, df: pd.DataFrame, spec: RenderSpec) -> Axes:
         ax.set_ylabel(opts.ytitle or "")
         return ax
     roles = roles_of(df, kind, opts)
-    xs, values = _table(df, roles)
+    xs, values = table(df, roles)
     if values.isna().all().all():
         _notice(ax, "nothing to draw: every value is null", opts.title)
         return ax
@@ -155,205 +120,6 @@ def draw(ax: Axes, df: pd.DataFrame, spec: RenderSpec) -> Axes:
         # outside the plot, so it never hides a bar or a line (constrained layout makes room)
         ax.legend(title=roles.series, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax
-
-
-def options(spec: RenderSpec, kind: str) -> Options:
-    """Check ``spec``'s properties against what ``kind`` can honour."""
-    given: dict[str, Any] = {}
-    for key, value in spec.properties:
-        if key.lower() not in _IGNORED:
-            if key.lower() not in _PROPERTIES:
-                raise ChartError(f"unknown render property '{key}'; use one of {', '.join(_PROPERTIES)}")
-            given[key.lower()] = value
-
-    def choice(key: str, allowed: Sequence[str], default: str) -> str:
-        value = str(given.get(key, default)).lower()
-        if value not in allowed:
-            raise ChartError(f"{key}={given[key]} is not a choice; use {key}= one of {', '.join(allowed)}")
-        return value
-
-    def number(key: str) -> float | None:
-        value = given.get(key)
-        if value is None:
-            return None
-        try:
-            if isinstance(value, bool):
-                raise ValueError(value)
-            return float(value)
-        except ValueError:
-            raise ChartError(f"{key}={value!r} is not a number; write it as in {key}=100") from None
-
-    def text(key: str) -> str | None:
-        return None if given.get(key) is None else str(given[key])
-
-    stack = choice("kind", _STACK_MODES, "default")
-    if stack in ("stacked", "stacked100") and kind not in _STACKABLE:
-        raise ChartError(f"kind={stack} does not apply to {kind}; only {', '.join(_STACKABLE)} stack",
-                         hint="for stacked values over time, use render areachart with (kind=stacked)")
-    accumulate = str(given.get("accumulate", False)).lower()
-    if accumulate not in ("true", "false"):
-        raise ChartError(f"accumulate={given['accumulate']} is not a choice; use accumulate=true or false")
-    ycolumns = tuple(c.strip() for c in str(given.get("ycolumns", "")).split(",") if c.strip())
-    limits = number("ymin"), number("ymax")
-    return Options(
-        title=text("title"), xtitle=text("xtitle"), ytitle=text("ytitle"), stack=stack,
-        legend=choice("legend", ("visible", "hidden"), "visible") if "legend" in given else None,
-        xcolumn=text("xcolumn"), ycolumns=ycolumns, series=text("series"), ymin=limits[0], ymax=limits[1],
-        xaxis=choice("xaxis", ("linear", "log"), "linear"), yaxis=choice("yaxis", ("linear", "log"), "linear"),
-        accumulate=accumulate == "true",
-    )
-
-
-def roles_of(df: pd.DataFrame, kind: str, opts: Options) -> Roles:
-    """Column roles per §7.3 (see the module docstring)."""
-    columns = [str(c) for c in df.columns]
-
-    def find(name: str, prop: str) -> str:
-        found = name if name in columns else next((c for c in columns if c.lower() == name.lower()), None)
-        if found is None:
-            raise ChartError(f"{prop} '{name}' is not a column of this result; it has {describe(df)}")
-        return found
-
-    if opts.xcolumn:
-        x = find(opts.xcolumn, "xcolumn")
-    elif kind == "timechart":
-        x = next((c for c in columns if _is_datetime(df[c])), "")
-        if not x:
-            raise ChartError(f"timechart needs a datetime column for its x-axis; this result has {describe(df)}",
-                             hint="summarize by a time bucket, as in | summarize count() by bin(LastBootUpTime, 1d), "
-                                  "or render linechart or columnchart")
-    elif len(columns) == 1 and _is_numeric(df[columns[0]]):
-        return Roles(None, (columns[0],))
-    else:
-        x = columns[0]
-    if kind == "timechart" and not _is_datetime(df[x]):
-        raise ChartError(f"timechart needs a datetime x-axis; {x} is {_type_name(df[x])}",
-                         hint="name a datetime column with xcolumn=, or render linechart")
-    series = find(opts.series, "series") if opts.series else None
-    if series is not None and kind == "piechart":
-        raise ChartError("piechart has no series; its wedges are the x values",
-                         hint="render columnchart with (kind=stacked, series=...) to split values by series")
-    if opts.ycolumns:
-        y = tuple(find(c, "ycolumns") for c in opts.ycolumns)
-        for c in y:
-            if not _is_numeric(df[c]):
-                raise ChartError(f"ycolumns names {c}, which is {_type_name(df[c])}; values must be numeric")
-    else:
-        y = tuple(c for c in columns if c not in (x, series) and _is_numeric(df[c]))
-    if not y:
-        where = "after the first" if x == columns[0] else f"besides {x}"
-        raise ChartError(f"{kind} needs at least one numeric column {where}; this result has {describe(df)}",
-                         hint=f"draw a number per row, as in | summarize count() by {x}, "
-                              "or name the values with with (ycolumns=...)")
-    if series is None and kind in _LINE_KINDS and len(y) == 1:
-        extra = [c for c in columns if c not in (x, *y) and not _is_numeric(df[c])]
-        if len(extra) == 1:
-            series = extra[0]
-    return Roles(x, y[:1] if kind == "piechart" else y, series)
-
-
-def describe(df: pd.DataFrame) -> str:
-    """``columns A:string, B:long``: the result's shape, for error messages."""
-    return "columns " + ", ".join(f"{c}:{_type_name(df[c])}" for c in df.columns)
-
-
-# ------------------------------------------------------------------------------------ data
-
-
-def _table(df: pd.DataFrame, roles: Roles) -> tuple[pd.Series, pd.DataFrame]:
-    """x values and one float column per series (NaN for null), one row per x position."""
-    values = pd.DataFrame({c: _floats(df[c]) for c in roles.y})
-    if roles.x is None:
-        name = roles.y[0]
-        return pd.Series([name] if len(df) == 1 else np.arange(1, len(df) + 1)), values
-    xs = df[roles.x].reset_index(drop=True)
-    if roles.series is None:
-        return xs, values
-    # one column per series value, one row per distinct x, both in order of first appearance
-    x_codes, x_values = pd.factorize(xs, use_na_sentinel=False)
-    s_codes, s_values = pd.factorize(pd.Series(_labels(df[roles.series])))
-    v = values[roles.y[0]].to_numpy()
-    ok = ~np.isnan(v)
-    sums = np.zeros((len(x_values), len(s_values)))
-    np.add.at(sums, (x_codes[ok], s_codes[ok]), v[ok])
-    seen = np.zeros(sums.shape, dtype=bool)
-    seen[x_codes[ok], s_codes[ok]] = True
-    wide = pd.DataFrame(np.where(seen, sums, np.nan), columns=[str(s) for s in s_values])
-    return pd.Series(x_values, name=roles.x), wide
-
-
-def _floats(s: pd.Series) -> np.ndarray:
-    return s.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _is_numeric(s: pd.Series) -> bool:
-    return pdt.is_numeric_dtype(s.dtype) and not pdt.is_bool_dtype(s.dtype)
-
-
-def _is_datetime(s: pd.Series) -> bool:
-    return pdt.is_datetime64_any_dtype(s.dtype)
-
-
-def _type_name(s: pd.Series) -> str:
-    """The CMPivot/KQL type name of a column (§2.4)."""
-    dtype = s.dtype
-    if pdt.is_bool_dtype(dtype):
-        return "bool"
-    if pdt.is_integer_dtype(dtype):
-        return "long"
-    if pdt.is_float_dtype(dtype):
-        return "real"
-    if pdt.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    if pdt.is_timedelta64_dtype(dtype):
-        return "timespan"
-    if pdt.is_object_dtype(dtype):
-        return "string" if pdt.infer_dtype(s, skipna=True) in ("string", "empty") else "dynamic"
-    return "string"
-
-
-def _utc_naive(s: pd.Series) -> pd.Series:
-    """Datetimes as naive UTC (matplotlib's date axis reads them as UTC)."""
-    tz = getattr(s.dt, "tz", None)
-    return s.dt.tz_convert("UTC").dt.tz_localize(None) if tz is not None else s
-
-
-def _labels(xs: pd.Series) -> list[str]:
-    """Category labels: nulls as "(null)", whole floats without ".0", datetimes as dates when all
-    fall on midnight, else to the second."""
-    if _is_datetime(xs):
-        ts = _utc_naive(xs)
-        present = ts.dropna()
-        fmt = "%Y-%m-%d" if (present == present.dt.normalize()).all() else "%Y-%m-%d %H:%M:%S"
-        return [NULL_LABEL if pd.isna(t) else t.strftime(fmt) for t in ts]
-    return [_label(v) for v in xs]
-
-
-def _label(v: Any) -> str:
-    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float | np.floating) and np.isnan(v)):
-        return NULL_LABEL
-    if isinstance(v, bool | np.bool_):
-        return "true" if v else "false"
-    if isinstance(v, float | np.floating) and float(v).is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def _percent(values: pd.DataFrame) -> pd.DataFrame:
-    """Each row as a share of its total, in percent (a row totalling 0 draws nothing)."""
-    total = values.sum(axis=1)
-    return values.div(total.where(total != 0), axis=0) * 100
-
-
-def _largest(labels: list[str], values: pd.DataFrame) -> tuple[list[str], pd.DataFrame, str | None]:
-    """The MAX_CATEGORIES largest categories, in their original order, and the note that says so."""
-    n = len(labels)
-    if n <= MAX_CATEGORIES:
-        return labels, values, None
-    size = values.abs().sum(axis=1)
-    keep = np.sort(size.nlargest(MAX_CATEGORIES, keep="first").index.to_numpy())
-    note = f"showing {MAX_CATEGORIES} of {n} categories"
-    return [labels[i] for i in keep], values.iloc[keep].reset_index(drop=True), note
 
 
 # ------------------------------------------------------------------------------------ drawing
@@ -381,9 +147,9 @@ def _category_title(roles: Roles, opts: Options) -> str:
 def _bars(ax: Axes, xs: pd.Series, values: pd.DataFrame, roles: Roles, opts: Options, *, horizontal: bool) -> str | None:
     if opts.accumulate:
         values = values.cumsum()
-    labels, values, note = _largest(_labels(xs), values)
+    labels, values, note = largest(labels_of(xs), values)
     if opts.stack == "stacked100":
-        values = _percent(values)
+        values = percent(values)
     pos = np.arange(len(labels), dtype=float)
     k = values.shape[1]
     width = 0.8 if opts.stacked else 0.8 / k
@@ -451,15 +217,15 @@ def _value_axis(ax: Axes, opts: Options, axis: str, values: pd.DataFrame) -> Non
 def _pie(ax: Axes, xs: pd.Series, values: pd.DataFrame, opts: Options) -> str | None:
     if opts.xaxis == "log" or opts.yaxis == "log":
         raise ChartError("a piechart has no axes to make logarithmic; drop xaxis= and yaxis=")
-    labels, sizes = _labels(xs), values.iloc[:, 0]
+    labels, sizes = labels_of(xs), values.iloc[:, 0]
     ok = sizes.notna().to_numpy()
     labels, sizes = [lb for lb, keep in zip(labels, ok, strict=True) if keep], sizes[ok].reset_index(drop=True)
     negative = sizes[sizes < 0]
     if len(negative):
         first = negative.index[0]
-        raise ChartError(f"piechart cannot draw negative values ({labels[first]}: {_label(negative.iloc[0])})",
+        raise ChartError(f"piechart cannot draw negative values ({labels[first]}: {label_of(negative.iloc[0])})",
                          hint="render barchart or columnchart instead")
-    labels, frame, note = _largest(labels, sizes.to_frame())
+    labels, frame, note = largest(labels, sizes.to_frame())
     total = frame.iloc[:, 0].sum()
     if total == 0:
         _notice(ax, "nothing to draw: every value is zero", None)
@@ -474,15 +240,15 @@ def _lines(ax: Axes, kind: str, xs: pd.Series, values: pd.DataFrame, roles: Role
     """Lines, areas and points are never cut to fewer x values: no note."""
     keep = xs.notna().to_numpy()
     xs, values = xs[keep].reset_index(drop=True), values[keep].reset_index(drop=True)
-    is_time, is_number = _is_datetime(xs), _is_numeric(xs)
+    is_time, is_number = is_datetime(xs), is_numeric(xs)
     xv: np.ndarray
     if is_time:
-        xv = _utc_naive(xs).to_numpy()
+        xv = utc_naive(xs).to_numpy()
     elif is_number:
-        xv = _floats(xs)
+        xv = floats(xs)
     else:
         if opts.xaxis == "log":
-            raise ChartError(f"xaxis=log needs a numeric x-axis; {roles.x} is {_type_name(xs)}")
+            raise ChartError(f"xaxis=log needs a numeric x-axis; {roles.x} is {type_name(xs)}")
         xv = np.arange(len(xs), dtype=float)
     if is_time or is_number:
         order = np.argsort(xv, kind="stable")
@@ -490,7 +256,7 @@ def _lines(ax: Axes, kind: str, xs: pd.Series, values: pd.DataFrame, roles: Role
     if opts.accumulate:
         values = values.cumsum()
     if kind == "areachart" and opts.stacked:
-        filled = _percent(values) if opts.stack == "stacked100" else values
+        filled = percent(values) if opts.stack == "stacked100" else values
         filled = filled.fillna(0)
         ax.stackplot(xv, *[filled[c].to_numpy() for c in filled.columns], labels=[str(c) for c in filled.columns])
     else:
@@ -508,7 +274,7 @@ def _lines(ax: Axes, kind: str, xs: pd.Series, values: pd.DataFrame, roles: Role
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     elif not is_number:
-        _ticks(ax, "x", _labels(xs))
+        _ticks(ax, "x", labels_of(xs))
     if opts.xaxis == "log":
         ax.set_xscale("log")
     utc = " (UTC)" if is_time and getattr(xs.dt, "tz", None) is not None else ""

@@ -53,15 +53,38 @@ def forget(url: str | None = None) -> None:
 
 class DevicePicker:
     """Pick devices of a session: ``multi=False`` for exactly one. ``key`` tells pickers on the
-    same connection apart, so each remembers its own selection."""
+    same connection apart, so each remembers its own selection. ``index`` picks from a
+    ``DeviceIndex`` built beforehand instead of the session's devices (``from_frame`` does so)."""
 
-    def __init__(self, session: Any, *, multi: bool = True, page_size: int = 50, key: str = "default",
-                 register: bool = True) -> None:
-        index = DeviceIndex(session.devices(), collections=session.collections(),
-                            members=collection_members(session))
+    def __init__(self, session: Any = None, *, multi: bool = True, page_size: int = 50, key: str = "default",
+                 register: bool = True, index: DeviceIndex | None = None,
+                 placeholder: str = SEARCH_PLACEHOLDER) -> None:
+        if index is None:
+            if session is None:
+                raise CMPivotError("DevicePicker needs a session or a DeviceIndex",
+                                   hint="DevicePicker(cmpivot_magic.connect(url)), or DevicePicker.from_frame(frame)")
+            index = DeviceIndex(session.devices(), collections=session.collections(),
+                                members=collection_members(session))
+        if page_size < 1:
+            raise CMPivotError("page_size must be at least 1")
         self.session = session
-        self._setup(index, url=str(session.url), multi=multi, page_size=page_size,
-                    key=key if register else None)
+        self.index, self.multi, self.page_size = index, multi, page_size
+        self.url = str(session.url) if session is not None else ""
+        # only a session's picker is remembered: its URL says which site the names belong to
+        self._key = (self.url, key) if register and session is not None else None
+        self._selection: dict[str, None] = {}
+        self._callbacks: list[Callable[[tuple[str, ...]], None]] = []
+        self._quiet_depth = 0
+        self._matches = np.arange(len(index))
+        self._page_number = 0
+        self._page_names: list[str] = []
+        self._build_filters(placeholder)
+        self._build_rows()
+        self._build_layout()
+        self._restore()
+        self._wire()
+        self._refilter()
+        self._selection_changed(notify=False)
 
     @classmethod
     def from_frame(cls, devices: pd.DataFrame, *, multi: bool = True, page_size: int = 50,
@@ -69,27 +92,14 @@ class DevicePicker:
                    placeholder: str = "Search devices") -> DevicePicker:
         """A picker over any frame with a Name column (and optionally IsOnline), without a session
         or collections, and not registered — the results explorer picks its pivot devices so."""
-        self = cls.__new__(cls)
-        self.session = None
         index = DeviceIndex(devices, search_columns=search_columns, details=details)
-        self._setup(index, url="", multi=multi, page_size=page_size, key=None, placeholder=placeholder)
-        return self
+        return cls(None, multi=multi, page_size=page_size, register=False, index=index, placeholder=placeholder)
 
     # --------------------------------------------------------------------------- building
 
-    def _setup(self, index: DeviceIndex, *, url: str, multi: bool, page_size: int, key: str | None,
-               placeholder: str = SEARCH_PLACEHOLDER) -> None:
-        if page_size < 1:
-            raise CMPivotError("page_size must be at least 1")
-        self.index, self.url, self.multi, self.page_size = index, url, multi, page_size
-        self._key = (url, key) if key is not None else None
-        self._selection: dict[str, None] = {}
-        self._callbacks: list[Callable[[tuple[str, ...]], None]] = []
-        self._quiet_depth = 0
-        self._matches = np.arange(len(index))
-        self._page_number = 0
-        self._page_names: list[str] = []
-
+    def _build_filters(self, placeholder: str) -> None:
+        """The search box, the collection filter and the two checkboxes above the list."""
+        index = self.index
         self.search = w.Text(placeholder=placeholder, continuous_update=True,
                              layout=w.Layout(width="22em"))
         self.search.add_class("cmpivot-picker-search")
@@ -100,13 +110,13 @@ class DevicePicker:
         self.online_only = w.Checkbox(description="online only", indent=False, layout=w.Layout(
             width="auto", display=None if index.online is not None else "none"))
         self.selected_only = w.Checkbox(description="selected only", indent=False, layout=w.Layout(width="auto"))
-        self.status_label = w.HTML()
-        self.prev_button = w.Button(description="‹ Prev", layout=w.Layout(width="6em"))
-        self.next_button = w.Button(description="Next ›", layout=w.Layout(width="6em"))
+
+    def _build_rows(self) -> None:
+        """One page of rows, built once: paging relabels them (never one widget per device)."""
         self.rows: list[w.Checkbox] = []
         self.row_details: list[w.HTML] = []
         self._row_boxes: list[w.HBox] = []
-        for i in range(min(page_size, max(1, len(index)))):
+        for i in range(min(self.page_size, max(1, len(self.index)))):
             box = w.Checkbox(indent=False, layout=w.Layout(width="14em"))
             box.add_class("cmpivot-picker-device")
             detail = w.HTML()
@@ -114,10 +124,16 @@ class DevicePicker:
             self.rows.append(box)
             self.row_details.append(detail)
             self._row_boxes.append(w.HBox([box, detail], layout=w.Layout(align_items="center")))
+
+    def _build_layout(self) -> None:
+        """Filters, then paging, then the rows, then the selection line and its buttons."""
+        self.status_label = w.HTML()
+        self.prev_button = w.Button(description="‹ Prev", layout=w.Layout(width="6em"))
+        self.next_button = w.Button(description="Next ›", layout=w.Layout(width="6em"))
         self.count_label = w.HTML()
         self.count_label.add_class("cmpivot-picker-count")
         self.select_all_button = w.Button(description="Select all matches", layout=w.Layout(
-            width="auto", display=None if multi else "none"))
+            width="auto", display=None if self.multi else "none"))
         self.clear_button = w.Button(description="Clear", layout=w.Layout(width="auto"))
         self.widget = w.VBox([
             w.HBox([self.search, self.collection, self.online_only, self.selected_only],
@@ -129,22 +145,24 @@ class DevicePicker:
         ])
         self.widget.add_class("cmpivot-picker")
 
+    def _restore(self) -> None:
+        """The cell was re-run: start where the last picker with this URL and key left off."""
         state = _REGISTRY.get(self._key) if self._key is not None else None
-        if state is not None:  # the cell was re-run: start where the last picker left off
-            self._selection = dict.fromkeys(index.known(state.selected)[: None if multi else 1])
-            self.search.value = state.search
-            if state.collection in dict(options).values():
-                self.collection.value = state.collection
-            self.online_only.value = state.online_only and index.online is not None
+        if state is None:
+            return
+        self._selection = dict.fromkeys(self.index.known(state.selected)[: None if self.multi else 1])
+        self.search.value = state.search
+        if state.collection in dict(self.collection.options).values():
+            self.collection.value = state.collection
+        self.online_only.value = state.online_only and self.index.online is not None
 
+    def _wire(self) -> None:
         for control in (self.search, self.collection, self.online_only, self.selected_only):
             control.observe(lambda _change: self._refilter(), names="value")
         self.prev_button.on_click(lambda _b: self.go_to(self._page_number - 1))
         self.next_button.on_click(lambda _b: self.go_to(self._page_number + 1))
         self.select_all_button.on_click(lambda _b: self.select_all_matches())
         self.clear_button.on_click(lambda _b: self.clear())
-        self._refilter()
-        self._selection_changed(notify=False)
 
     # --------------------------------------------------------------------------- the selection
 

@@ -168,6 +168,20 @@ def test_a_picker_over_a_frame_without_site_facts() -> None:
     assert picker.matches == ("A1", "A3")
 
 
+def test_a_picker_over_an_index_is_not_remembered() -> None:
+    """A picker without a session picks from the index it is given and registers no state."""
+    from cmpivot_magic.widgets import DeviceIndex
+    from cmpivot_magic.widgets.picker import _REGISTRY
+
+    before = dict(_REGISTRY)
+    picker = DevicePicker(index=DeviceIndex(pd.DataFrame({"Name": ["A1", "B2"]})), multi=False)
+    picker.selected = "b2"
+    assert picker.selected == ("B2",) and picker.session is None and picker.url == ""
+    assert dict(_REGISTRY) == before
+    with pytest.raises(CMPivotError, match="needs a session or a DeviceIndex"):
+        DevicePicker()
+
+
 def test_the_magic_runs_on_the_picked_devices(small: Session) -> None:
     """``%%cmpivot --devices picker`` targets exactly the picker's selection."""
     ip = start_ipython() or get_ipython()  # the suite's one test shell (started here, or already)

@@ -1,11 +1,18 @@
 """``%cmpivot help [TOPIC]``: short guides in our own words, built from the language reference,
-the entity catalog and the function registry (so the lists never drift from what runs)."""
+the entity catalog and the function registry (so the lists never drift from what runs).
+
+A subcommand's options are not written here: ``%cmpivot help connect`` prints the usage its
+``magic_arguments`` generate (``subcommands.py`` passes them in as ``commands``)."""
 
 from __future__ import annotations
 
-from . import catalog
-from .engine.functions import REGISTRY
-from .language.parser import CMPIVOT_OPERATORS, KQL_OPERATORS
+import difflib
+from collections.abc import Mapping
+
+from .. import catalog
+from ..engine.functions import REGISTRY
+from ..errors import CMPivotError
+from ..language.parser import CMPIVOT_OPERATORS, KQL_OPERATORS
 
 TOPICS = ("operators", "functions", "entities", "permissions", "prerequisites", "samples", "troubleshooting")
 
@@ -104,14 +111,16 @@ TROUBLESHOOTING = """Common problems:
   * HTTP 500/503: the SMS_REST_PROVIDER service is down, or a Kerberos double hop is not delegated."""
 
 
-def help_text(topic: str | None = None) -> str:
+def help_text(topic: str | None = None, commands: Mapping[str, str] | None = None) -> str:
+    """The magic's usage (no topic), a guide (a topic or its first letters), or the help of one of
+    ``commands`` (subcommand name → its help); the guides win where a name is both (entities)."""
     if topic is None:
         return ("%%cmpivot [--connection URL|NAME] [--device NAME ...|--collection ID|--devices VAR] [--timeout S]\n"
                 "          [--limit N] [--explain] [--no-display] [--on VAR] [-o VAR | VAR <<]\n"
                 "  then the query on the following lines. {name} inserts a Python value as a literal.\n"
                 "%cmpivot connect URL [--name N] | use SESSION_VAR | connections | devices | collections\n"
                 "         entities [PATTERN] | schema ENTITY | history [N] | resume OPID | help [TOPIC] | config\n"
-                f"Help topics: {', '.join(TOPICS)}")
+                f"Help topics: {', '.join(TOPICS)}; or a subcommand, for its options")
     key = topic.lower().strip()
     texts = {
         "operators": _operators, "functions": _functions_text, "entities": _entities_text,
@@ -121,10 +130,9 @@ def help_text(topic: str | None = None) -> str:
     for name, make in texts.items():
         if name.startswith(key):
             return make()
-    import difflib
-
-    close = difflib.get_close_matches(key, TOPICS, n=1)
-    from .errors import CMPivotError
-
-    raise CMPivotError(f"no help topic '{topic}'", hint=f"did you mean '{close[0]}'?" if close
-                       else f"topics: {', '.join(TOPICS)}")
+    commands = commands or {}
+    if key in commands:
+        return commands[key]
+    close = difflib.get_close_matches(key, [*TOPICS, *commands], n=1)
+    listed = f"topics: {', '.join(TOPICS)}" + (f"; subcommands: {', '.join(commands)}" if commands else "")
+    raise CMPivotError(f"no help topic '{topic}'", hint=f"did you mean '{close[0]}'?" if close else listed)

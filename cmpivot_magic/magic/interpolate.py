@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from .errors import CMPivotError
-from .language.literals import datetime_to_ns, format_datetime, format_timespan, quote
+from ..errors import CMPivotError
+from ..language.literals import datetime_to_ns, format_datetime, format_timespan, quote
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import CMPivotError
+from ..errors import CMPivotError
 
 ENV_PREFIX = "CMPIVOT_MAGIC_"
 

@@ -3,7 +3,6 @@ configuration from three sources, errors without tracebacks, charts and live pro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,9 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from cmpivot_magic import CMPivotError, QueryResult, QuerySyntaxError
-from cmpivot_magic.interpolate import interpolate, kql_literal
+from cmpivot_magic.magic.interpolate import interpolate, kql_literal
 
 DEMO = "demo://?devices=40&seed=3&clock=virtual"
-
-
-@pytest.fixture
-def ip(shell: InteractiveShell, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[InteractiveShell]:
-    monkeypatch.chdir(tmp_path)  # no pyproject.toml above: settings are the defaults
-    magic = shell.magics_manager.registry["CMPivotMagic"]
-    saved = dict(magic.sessions), magic.current
-    yield shell
-    magic.sessions, magic.current = dict(saved[0]), saved[1]
 
 
 def cell(ip: InteractiveShell, line: str, body: str) -> tuple[Any, list[Any]]:
@@ -190,7 +180,7 @@ def test_config_from_traitlets(ip: InteractiveShell) -> None:
 
 
 def test_config_from_pyproject_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmpivot_magic.magics import CMPivotMagic
+    from cmpivot_magic.magic import CMPivotMagic
 
     (tmp_path / "pyproject.toml").write_text("[tool.cmpivot_magic]\ndisplay_limit = 7\nconnection = 'demo://'\n")
     (tmp_path / "nb").mkdir()
@@ -204,7 +194,7 @@ def test_config_from_pyproject_and_environment(tmp_path: Path, monkeypatch: pyte
 
 
 def test_unknown_setting_suggests_the_right_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cmpivot_magic.magics import CMPivotMagic
+    from cmpivot_magic.magic import CMPivotMagic
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text("[tool.cmpivot_magic]\ndisplay_limt = 7\n")

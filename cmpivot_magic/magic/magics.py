@@ -10,34 +10,38 @@ status summary, an interactive table with "showing N of M rows from K devices", 
 status one click away, and a chart when the query says ``render``. ``_cmpivot`` always holds the
 last ``QueryResult``. Errors show as short messages (``CMPivotError._render_traceback_``) and the
 cell still fails.
+
+The options are declared with ``magic_arguments``, so ``%cmpivot?`` documents them (and, from
+``subcommands.py``, every subcommand). A query goes: options → interpolation → ``Session.submit``
+(or ``--on``: the stored result) → ``deliver``, the one place a result is stored and shown.
 """
 
 from __future__ import annotations
 
+import argparse
 import html
 import re
 import shlex
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from IPython.core.magic import Magics, line_cell_magic, magics_class
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, kwds, magic_arguments, parse_argstring
 from IPython.display import HTML, display
 from traitlets import Bool, Float, Int, Unicode
 
-from . import catalog
+from ..errors import CMPivotError
+from ..query import parse
+from ..results import QueryResult
+from ..session import Operation, Session, connect
 from .config import load_settings
-from .errors import CMPivotError
 from .helptext import help_text
 from .interpolate import interpolate
-from .query import parse
-from .results import QueryResult
-from .session import Session, connect
+from .subcommands import SUBCOMMANDS, overview
 
 _CAPTURE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*<<\s*(.*)$")
-SUBCOMMANDS = ("connect", "use", "connections", "devices", "collections", "entities", "schema", "help", "config",
-               "history", "resume")
 
 
 @magics_class
@@ -65,19 +69,42 @@ class CMPivotMagic(Magics):
             setattr(self, name, value)
             self.sources[name] = where
 
-    # ------------------------------------------------------------------ connections
+    # ------------------------------------------------------------------ what subcommands use
+
+    @property
+    def namespace(self) -> dict[str, Any]:
+        """The notebook's variables (an empty dict without a shell)."""
+        return self.shell.user_ns if self.shell is not None else {}
 
     def session(self, name_or_url: str | None = None) -> Session:
+        """The named connection, or the current one (opened from ``connection`` on first use)."""
         key = name_or_url or self.current or self.connection
         if key not in self.sessions:
-            self.sessions[key] = connect(key, history=self._history_option())
+            self.sessions[key] = connect(key, history=self.history_option())
         if name_or_url is None:
             self.current = key
         return self.sessions[key]
 
+    def use(self, name: str, session: Session) -> None:
+        """Keep ``session`` under ``name`` and make it the current connection."""
+        self.sessions[name] = session
+        self.current = name
+
+    def history_option(self) -> str | None:
+        """``history_dir`` as ``connect(history=...)`` takes it."""
+        value = self.history_dir.strip()
+        if not value:
+            return "default"
+        return None if value.lower() in ("off", "none", "0") else value
+
+    def settings(self) -> list[tuple[str, Any, str]]:
+        """(setting, value, where the value came from) for every setting, by name."""
+        return [(k, getattr(self, k), self.sources.get(k, "default")) for k in sorted(self.traits(config=True))]
+
     # ------------------------------------------------------------------ the magic
 
     @magic_arguments()
+    @kwds(epilog=overview())
     @argument("-c", "--connection", help="URL, or a name given by: cmpivot connect URL --name NAME")
     @argument("-d", "--device", action="append", help="a device to query (repeatable)")
     @argument("--collection", help="a collection ID, e.g. SMS00001")
@@ -97,61 +124,68 @@ class CMPivotMagic(Magics):
         if m:
             capture, line = m.group(1), m.group(2)
         if cell is None:
-            words = shlex.split(line) if line.strip() else []
-            if words and words[0].lower() in SUBCOMMANDS:
-                return self._subcommand(words[0].lower(), words[1:])
-            if not words:
+            first = line.split(maxsplit=1)[0].lower() if line.strip() else ""
+            if first in SUBCOMMANDS:
+                return SUBCOMMANDS[first](self, _words(line)[1:])
+            if not first:
                 return help_text()
-            return self._run(parse_argstring(self.cmpivot, ""), line, capture)  # a one-line query
+            return self._query(self._defaults(), line, capture)  # a one-line query
         args = parse_argstring(self.cmpivot, line)
         if args.rest:
             raise CMPivotError(f"unexpected '{' '.join(args.rest)}' on the %%cmpivot line",
                                hint="options go on the first line and the query below it; see %cmpivot help")
-        return self._run(args, cell, capture)
+        return self._query(args, cell, capture)
 
-    def _run(self, args: Any, text: str, capture: str | None) -> QueryResult | None:
-        namespace = self.shell.user_ns if self.shell is not None else {}
-        query_text = interpolate(text, namespace).strip()
+    def _defaults(self) -> argparse.Namespace:
+        return parse_argstring(self.cmpivot, "")
+
+    def _query(self, args: argparse.Namespace, text: str, capture: str | None) -> None:
+        query_text = interpolate(text, self.namespace).strip()
         if not query_text:
             raise CMPivotError("the cell has no query", hint="write the query below the %%cmpivot line")
         if args.explain:
             q = parse(query_text)
             display(HTML(f"<pre>{html.escape(q.explain())}\n\nsent to each device:\n  "
                          f"{html.escape(q.device_query)}</pre>"))
-            return None
-        if args.on:
-            stored = namespace.get(args.on)
-            if not isinstance(stored, QueryResult):
-                raise CMPivotError(f"--on {args.on}: no stored result named '{args.on}'",
-                                   hint="use _cmpivot, a variable from -o, or %cmpivot history")
-            result = stored.requery(query_text)
-            namespace["_cmpivot"] = result
-            for var in (capture, args.output):
-                if var:
-                    namespace[var] = result
-            self._show(result, args, False)
-            return None
+            return
+        result = self._requery(args.on, query_text) if args.on else self._submit(args, query_text)
+        self.deliver(result, args, (capture, args.output))
+
+    def _requery(self, var: str, text: str) -> QueryResult:
+        """``--on VAR``: the query over the rows of a stored result; no device is asked."""
+        stored = self.namespace.get(var)
+        if not isinstance(stored, QueryResult):
+            raise CMPivotError(f"--on {var}: no stored result named '{var}'",
+                               hint="use _cmpivot, a variable from -o, or %cmpivot history")
+        return stored.requery(text)
+
+    def _submit(self, args: argparse.Namespace, text: str) -> QueryResult:
+        """Send the query to the devices the options name, following their answers live."""
         devices = list(args.device) if args.device else None
         session = None
         if args.devices:
-            devices = _device_names(args.devices, namespace)
-            picked = getattr(namespace.get(args.devices), "session", None)
+            devices = _device_names(args.devices, self.namespace)
+            picked = getattr(self.namespace.get(args.devices), "session", None)
             if args.connection is None and isinstance(picked, Session):
                 session = picked  # a DevicePicker's devices belong to its own connection
         session = session or self.session(args.connection)
         timeout = args.timeout if args.timeout is not None else (self.timeout or None)
-        operation = session.submit(query_text, devices=devices, collection=args.collection, timeout=timeout)
-        cancelled = self._follow(operation)
-        result = operation.result()
-        if namespace is not None:
-            namespace["_cmpivot"] = result
-            for var in (capture, args.output):
-                if var:
-                    namespace[var] = result
-        self._show(result, args, cancelled)
-        return None
+        operation = session.submit(text, devices=devices, collection=args.collection, timeout=timeout)
+        self.follow(operation)
+        return operation.result()
 
-    def _follow(self, operation: Any) -> bool:
+    def deliver(self, result: QueryResult, args: argparse.Namespace | None = None,
+                names: Sequence[str | None] = ()) -> None:
+        """The one place a result reaches the notebook: ``_cmpivot`` and the capture variables
+        (``-o VAR``, ``VAR <<``) hold it, then it is shown as the options ask."""
+        namespace = self.namespace
+        namespace["_cmpivot"] = result
+        for var in names:
+            if var:
+                namespace[var] = result
+        self._show(result, args or self._defaults())
+
+    def follow(self, operation: Operation) -> bool:
         """Show progress in one updating display; return True when the user interrupted."""
         handle = display(HTML(_progress_html(operation.progress())), display_id=True) if self.show_progress else None
         last = 0.0
@@ -170,8 +204,8 @@ class CMPivotMagic(Magics):
             handle.update(HTML(_progress_html(operation.progress(), done=True)))
         return False
 
-    def _show(self, result: QueryResult, args: Any, cancelled: bool) -> None:
-        from .render.tables import ensure_offline_tables, result_html
+    def _show(self, result: QueryResult, args: argparse.Namespace) -> None:
+        from ..render.tables import ensure_offline_tables, result_html
 
         limit = args.limit if args.limit is not None else self.display_limit
         if args.no_display:
@@ -183,7 +217,7 @@ class CMPivotMagic(Magics):
             self._chart(result)
 
     def _chart(self, result: QueryResult) -> None:
-        from .render.charts import make_figure
+        from ..render.charts import make_figure
 
         if result.chart_spec is None:
             return
@@ -191,104 +225,13 @@ class CMPivotMagic(Magics):
         # a PNG bundle shows in every front end and in exported HTML, with no pyplot backend
         display({"image/png": fig.to_png(), "text/plain": f"<{result.chart_spec.kind}>"}, raw=True)
 
-    # ------------------------------------------------------------------ subcommands
 
-    def _subcommand(self, name: str, words: list[str]) -> Any:
-        if name == "connect":
-            return self._connect(words)
-        if name == "use":
-            return self._use(words)
-        if name == "connections":
-            return pd.DataFrame([{"Name": k, "URL": s.url, "Profile": s.profile, "Current": k == self.current}
-                                 for k, s in self.sessions.items()], columns=["Name", "URL", "Profile", "Current"])
-        if name == "devices":
-            return self.session().devices()
-        if name == "collections":
-            return self.session().collections()
-        if name == "entities":
-            pattern = words[0].lower() if words else ""
-            rows = [{"Entity": e.name, "Description": e.description, "Arguments": ", ".join(map(repr, e.parameters)),
-                     "Columns": len(e.columns), "PowerShell5": e.requires_powershell5, "ConsoleOnly": e.console_only}
-                    for e in catalog.entities() if pattern in e.name.lower() or pattern in e.description.lower()]
-            return pd.DataFrame(rows)
-        if name == "schema":
-            if not words:
-                raise CMPivotError("%cmpivot schema needs an entity name", hint="for example: %cmpivot schema Process")
-            try:
-                entity = catalog.entity(words[0])
-            except KeyError as err:
-                raise CMPivotError(str(err.args[0])) from None
-            return pd.DataFrame([{"Column": c.name, "Type": str(c.type), "Unit": c.unit or "", "Note": c.note or ""}
-                                 for c in entity.columns])
-        if name == "help":
-            print(help_text(words[0] if words else None))
-            return None
-        if name == "history":
-            store = self.session().history
-            if store is None:
-                raise CMPivotError("history is off", hint="unset CMPIVOT_MAGIC_HISTORY_DIR to keep operations")
-            return store.operations(int(words[0]) if words else 20)
-        if name == "resume":
-            if not words or not words[0].isdigit():
-                raise CMPivotError("%cmpivot resume needs an operation id", hint="%cmpivot history lists them")
-            from .history import open_default
-
-            store = self.session().history or open_default()
-            if store is None:
-                raise CMPivotError("history is off", hint="unset CMPIVOT_MAGIC_HISTORY_DIR to keep operations")
-            stored = store.operation(int(words[0]))
-            operation = self.session(stored.connection).resume(stored.operation_id)
-            cancelled = self._follow(operation)
-            result = operation.result()
-            if self.shell is not None:
-                self.shell.user_ns["_cmpivot"] = result
-            args = parse_argstring(self.cmpivot, "")
-            self._show(result, args, cancelled)
-            return None
-        if name == "config":
-            rows = [{"Setting": k, "Value": getattr(self, k), "From": self.sources.get(k, "default")}
-                    for k in sorted(self.traits(config=True))]
-            return pd.DataFrame(rows)
-        raise CMPivotError(f"unknown subcommand {name}")  # pragma: no cover
-
-    def _use(self, words: list[str]) -> Session:
-        """``%cmpivot use VAR [--name N]``: make a Session built in Python the current connection."""
-        namespace = self.shell.user_ns if self.shell is not None else {}
-        if not words or words[0] not in namespace or not isinstance(namespace[words[0]], Session):
-            raise CMPivotError("%cmpivot use needs a variable holding a Session",
-                               hint="for example: s = cmpivot_magic.connect(url, token=...); %cmpivot use s")
-        session = namespace[words[0]]
-        name = words[2] if len(words) >= 3 and words[1] == "--name" else session.url
-        self.sessions[name] = session
-        self.current = name
-        return session
-
-    def _history_option(self) -> str | None:
-        value = self.history_dir.strip()
-        if not value:
-            return "default"
-        return None if value.lower() in ("off", "none", "0") else value
-
-    def _connect(self, words: list[str]) -> Session:
-        if not words:
-            raise CMPivotError("%cmpivot connect needs a URL", hint="for example: %cmpivot connect demo://?devices=500")
-        url, rest = words[0], words[1:]
-        name, options = url, {}
-        i = 0
-        while i < len(rest):
-            flag = rest[i]
-            if not flag.startswith("--") or i + 1 >= len(rest):
-                raise CMPivotError(f"unexpected '{flag}'", hint="options are --name N and auth options such as --profile P")
-            key, value = flag[2:].replace("-", "_"), rest[i + 1]
-            if key == "name":
-                name = value
-            else:
-                options[key] = value
-            i += 2
-        session = connect(url, history=self._history_option(), **options)
-        self.sessions[name] = session
-        self.current = name
-        return session
+def _words(line: str) -> list[str]:
+    """A subcommand line split as a shell would (quotes keep spaces in a value)."""
+    try:
+        return shlex.split(line)
+    except ValueError as err:
+        raise CMPivotError(f"cannot read '{line.strip()}': {err}", hint="close the quote") from None
 
 
 def _device_names(var: str, namespace: dict[str, Any]) -> list[str]:
@@ -320,7 +263,3 @@ def _progress_html(progress: Any, done: bool = False) -> str:
             f"{progress.rows:,} rows · {progress.elapsed:.1f}s"
             f"<div style='background:#eee;width:300px;height:6px'><div style='background:#2b7bd4;"
             f"width:{pct * 3}px;height:6px'></div></div></div>")
-
-
-def load_ipython_extension(ipython: Any) -> None:
-    ipython.register_magics(CMPivotMagic)
