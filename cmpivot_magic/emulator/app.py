@@ -38,17 +38,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..backends.base import Target
 from ..backends.tables import TableBackend
-from . import cmpivot_routes, odata, site_routes
+from . import action_routes, cmpivot_routes, odata, site_routes
 from .inventory import Grant, Inventory
 from .operations import EmulatedOperation
 from .routing import Handler, Request, Response, error
+from .scripts import ScriptRun
 
 BASES = ("/adminservice/", "/adminservice_tokenauth/")
 FIRST_OPERATION_ID = 16_777_463
 """The first OperationId handed out (the documented example's number)."""
 
 ROUTES = [(verb, name, re.compile(pattern + r"/?"), handler)
-          for verb, pattern, name, handler in (*site_routes.ROUTES, *cmpivot_routes.ROUTES)]
+          for verb, pattern, name, handler in (*site_routes.ROUTES, *cmpivot_routes.ROUTES, *action_routes.ROUTES)]
 
 
 class AdminServiceApp:
@@ -59,6 +60,8 @@ class AdminServiceApp:
         self.inventory, self.backend, self.speed, self.clock = inventory, backend, speed, clock
         self.grants: dict[str, Grant] = {}
         self.operations: dict[int, EmulatedOperation] = {}
+        self.script_runs: dict[int, ScriptRun] = {}
+        self.favorites: dict[int, dict[str, Any]] = {}
         self.origin = ""
         self.counts: Counter[str] = Counter()
         self.log: deque[tuple[float, str, str]] = deque(maxlen=100_000)
@@ -120,11 +123,20 @@ class AdminServiceApp:
                          {"WWW-Authenticate": "Bearer"})
         return error(401, "Authorization has been denied for this request.", {"WWW-Authenticate": "Bearer"})
 
+    def next_operation_id(self) -> int:
+        """Client operations (CMPivot queries and script runs) share one sequence of ids."""
+        with self._lock:
+            return next(self._ids)
+
+    def regrant(self, request: Request, grant: Grant) -> None:
+        token = (request.headers.get("Authorization") or "").partition(" ")[2].strip()
+        if token in self.grants:
+            self.grants[token] = grant
+
     def start_operation(self, kind: str, key: int | str, query: Any, targets: list[Target],
                         created_by: str) -> EmulatedOperation:
         """A new CMPivot operation on ``targets``, under the next OperationId."""
-        with self._lock:
-            op_id = next(self._ids)
+        op_id = self.next_operation_id()
         operation = EmulatedOperation(op_id, kind, key, query, targets, self.backend, self.speed, self.clock(),
                                       created_by=created_by)
         self.operations[op_id] = operation

@@ -9,7 +9,9 @@ role, scoped like ConfigMgr RBAC: Read on some collections (what lists show), Ru
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -34,6 +36,10 @@ class Grant:
     read: frozenset[str] | None = None
     run: frozenset[str] | None = None
     inventory_reports: bool = True
+    create_collections: bool = True
+    """Create on Collection (the new collection's Modify comes with it)."""
+    run_scripts: bool = True
+    """Run Script on Collection, and Read on SMS Scripts."""
 
     def can_read(self, collection_id: str) -> bool:
         return self.read is None or collection_id.upper() in self.read
@@ -41,12 +47,20 @@ class Grant:
     def can_run(self, collection_id: str) -> bool:
         return self.run is None or collection_id.upper() in self.run
 
+    def with_collection(self, collection_id: str) -> Grant:
+        """This role after creating ``collection_id``: it may read and run on it too."""
+        cid = collection_id.upper()
+        return dataclasses.replace(self, read=None if self.read is None else self.read | {cid},
+                                   run=None if self.run is None else self.run | {cid})
+
 
 class Inventory:
     """Rows of the AdminService classes for one demo site."""
 
     def __init__(self, site: DemoSite) -> None:
         self.site = site
+        self._lock = threading.Lock()
+        self._next_collection = 0x200
 
     @cached_property
     def _devices(self) -> list[Row]:
@@ -145,6 +159,46 @@ class Inventory:
                        "IsClient": True, "IsDirect": False} for rid in sorted(rids)]
                 for cid, rids in self.members.items()}
 
+
+    # ------------------------------------------------------------------------------ changes
+
+    def add_collection(self, name: str, limit_to: str, comment: str = "") -> Row:
+        """A new, empty device collection limited to ``limit_to``; its row."""
+        with self._lock:
+            cid = f"{SITE_CODE}{self._next_collection:05X}"
+            self._next_collection += 1
+            row = {"CollectionID": cid, "Name": name, "MemberCount": 0, "Comment": comment, "CollectionType": 2,
+                   "LimitToCollectionID": limit_to.upper(),
+                   "LimitToCollectionName": self.collection_named(limit_to)["Name"]}
+            self.collection_rows.append(row)
+            self.members[cid] = set()
+            self._membership[cid] = []
+        return row
+
+    def collection_named(self, collection_id: str) -> Row:
+        return next(r for r in self.collection_rows if r["CollectionID"] == collection_id.upper())
+
+    def add_members(self, collection_id: str, resource_ids: list[int]) -> list[int]:
+        """Direct membership rules for those devices; the ids that were new members."""
+        cid = collection_id.upper()
+        with self._lock:
+            new = [rid for rid in dict.fromkeys(resource_ids) if rid not in self.members[cid]]
+            self.members[cid].update(new)
+            for rid in new:
+                self.collections_of[rid].append(cid)
+            self._membership[cid] = [{"CollectionID": cid, "ResourceID": rid, "Name": self.names[rid],
+                                      "SiteCode": SITE_CODE, "IsClient": True, "IsDirect": True}
+                                     for rid in sorted(self.members[cid])]
+            self.collection_named(cid)["MemberCount"] = len(self.members[cid])
+        return new
+
+    def delete_collection(self, collection_id: str) -> None:
+        cid = collection_id.upper()
+        with self._lock:
+            for rid in self.members.pop(cid, set()):
+                self.collections_of[rid].remove(cid)
+            self._membership.pop(cid, None)
+            self.collection_rows[:] = [r for r in self.collection_rows if r["CollectionID"] != cid]
 
     # ------------------------------------------------------------------------------ hardware inventory
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from . import odata
 from .inventory import Grant, Inventory
 from .operations import EmulatedOperation
+from .scripts import ScriptRun
 
 
 @dataclass
@@ -43,10 +44,17 @@ class Site(Protocol):
 
     inventory: Inventory
     operations: dict[int, EmulatedOperation]
+    script_runs: dict[int, ScriptRun]
+    favorites: dict[int, dict[str, Any]]
     origin: str
     speed: float
 
     def clock(self) -> dt.datetime: ...
+
+    def next_operation_id(self) -> int: ...
+
+    def regrant(self, request: Request, grant: Grant) -> None:
+        """From now on the request's token has ``grant`` (after it created a collection)."""
 
     def start_operation(self, kind: str, key: int | str, query: Any, targets: list[Any],
                         created_by: str) -> EmulatedOperation: ...

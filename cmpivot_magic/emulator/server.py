@@ -132,11 +132,13 @@ class Emulator:
     # --------------------------------------------------------------------------- test API
 
     def add_token(self, *, read: Iterable[str] | None = None, run: Iterable[str] | None = None,
-                  name: str = "CONTOSO\\helpdesk", inventory_reports: bool = True) -> str:
-        """A new bearer token whose role reads and runs CMPivot on only these collections, with or
-        without Read on Inventory Reports."""
+                  name: str = "CONTOSO\\helpdesk", inventory_reports: bool = True, create_collections: bool = True,
+                  run_scripts: bool = True) -> str:
+        """A new bearer token whose role reads and runs CMPivot on only these collections (None:
+        all), with or without Read on Inventory Reports, Create on Collection and Run Script."""
         token = secrets.token_hex(24)
-        self.app.grants[token] = Grant(name, _ids(read), _ids(run), inventory_reports)
+        self.app.grants[token] = Grant(name, _ids(read), _ids(run), inventory_reports, create_collections,
+                                       run_scripts)
         return token
 
     def revoke(self, token: str) -> None:
