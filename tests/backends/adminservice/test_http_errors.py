@@ -10,7 +10,7 @@ import requests
 from requests.auth import AuthBase
 
 import cmpivot_magic as cm
-from cmpivot_magic.backends.adminservice.errors import is_pending
+from cmpivot_magic.backends.adminservice.responses import is_pending
 from cmpivot_magic.emulator import Emulator
 from cmpivot_magic.errors import AuthenticationError, BackendError, PermissionDeniedError
 
