@@ -36,8 +36,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .._optional import import_optional
 from .app import Response, error
 from .entra_wire import (
+    PURPOSE,
     SigningKey,
     aad_error,
     check_request,
@@ -222,8 +224,7 @@ class EntraStandIn:
 
     def verify(self, token: str) -> Grant | Response:
         """The AdminService's side: the ConfigMgr role of a valid token's user, or its 401/403."""
-        import jwt
-
+        jwt = import_optional("jwt", "emulator", PURPOSE, package="pyjwt")
         try:
             claims = jwt.decode(token, self._key.public_key(), algorithms=["RS256"], audience=self.app_id_uri,
                                 issuer=self.issuer, options={"require": ["exp", "iat", "aud", "iss"]})

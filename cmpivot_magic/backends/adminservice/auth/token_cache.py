@@ -77,8 +77,7 @@ def cache_option(value: Any) -> bool | Path:
 
 def open_token_cache(cache: Any = True) -> tuple[Any, CacheInfo]:
     """``(msal token cache, CacheInfo)`` for the ``cache=`` option (see the module docstring)."""
-    import msal
-
+    msal = import_optional("msal", "entra", "Entra ID sign-in (auth='msal')")
     choice = cache_option(cache)
     if choice is False:
         return msal.TokenCache(), CacheInfo(None, "memory only")
