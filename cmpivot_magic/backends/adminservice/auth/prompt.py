@@ -52,7 +52,8 @@ class DeviceCodePrompt:
         ``expires_at`` in epoch seconds or ``expires_in`` seconds from ``now``)."""
         if "user_code" not in flow:
             detail = flow.get("error_description") or flow.get("error") or "no user_code in the device flow"
-            raise AuthenticationError(f"could not start the device-code sign-in: {redact(str(detail), thorough=False)}")
+            detail = redact(str(detail), thorough=False)
+            raise AuthenticationError(f"could not start the device-code sign-in: {detail}")
         uri = str(flow.get("verification_uri") or flow.get("verification_url") or "")
         if "expires_at" in flow:
             expires = dt.datetime.fromtimestamp(float(flow["expires_at"]), dt.UTC)
@@ -130,5 +131,5 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-__all__ = ["PROMPTS", "DeviceCodePrompt", "Presenter", "Settle", "minutes_seconds", "presenter_for", "show_in_notebooks",
-           "text_presenter"]
+__all__ = ["PROMPTS", "DeviceCodePrompt", "Presenter", "Settle", "minutes_seconds", "presenter_for",
+           "show_in_notebooks", "text_presenter"]
