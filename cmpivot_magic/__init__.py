@@ -6,6 +6,7 @@ the engine's front door; ``catalog`` lists the entities.
 
 from __future__ import annotations
 
+from .backends.adminservice.auth import prompt as _prompt
 from .errors import (
     AuthenticationError,
     BackendError,
@@ -33,6 +34,17 @@ def load_ipython_extension(ipython: object) -> None:
     from .magic import load_ipython_extension as load
 
     load(ipython)
+
+
+def _sign_in_widget(prompt: _prompt.DeviceCodePrompt) -> _prompt.Settle:
+    """How a notebook shows the Entra ID device-code prompt: the sign-in widget. Registered here,
+    at the top of the house, because the backend must not import widgets (widgets load on first use)."""
+    from .widgets.signin import present
+
+    return present(prompt)
+
+
+_prompt.show_in_notebooks(_sign_in_widget)
 
 __all__ = [
     "AuthenticationError",

@@ -109,7 +109,7 @@ def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.token_cache:
         options["cache"] = args.token_cache
     if args.auth == "msal":  # the device-code prompt goes where progress goes, never among the rows
-        from .backends.adminservice.msal_auth import text_presenter
+        from .backends.adminservice.auth.prompt import text_presenter
 
         options["prompt"] = text_presenter(err)
     session = connect(args.connection, profile=args.profile, **options)

@@ -6,6 +6,8 @@ message (and a caret under the offending text) instead of a Python traceback::
     CMPivotError                      base; catch this to catch everything of ours
     ├── QuerySyntaxError              the text is not a query: line, column, caret, what was expected
     ├── QuerySemanticError            a valid shape that means nothing: unknown entity, column, type clash
+    ├── ChartError                    the result cannot be drawn as ``render`` asks (render/charts.py)
+    ├── ReplayMismatchError           a replay was asked for something its recording does not hold
     └── BackendError                  sending or collecting failed
         ├── AuthenticationError       no or rejected credentials (401)
         │   ├── SignInError           Entra ID refused the sign-in (an AADSTS error); subclasses:
@@ -152,6 +154,26 @@ class QuerySemanticError(_QueryError):
     """
 
 
+class ChartError(CMPivotError):
+    """The result cannot be drawn the way ``render`` asks; the message says what to change.
+
+    Example::
+
+        ChartError: barchart needs at least one numeric column after the first; this result has columns Caption:string, Version:string
+        draw a number per row, as in | summarize count() by Caption, or name the values with with (ycolumns=...)
+    """
+
+
+class ReplayMismatchError(CMPivotError):
+    """A replay (``connect("replay:///…")``) was asked for something the recording does not hold.
+    Not a ``BackendError``: no site failed, the notebook asked another question than the recorded one::
+
+        ReplayMismatchError: the recording has no answer for GET wmi/SMS_Collection?$filter=… (site.json)
+        the nearest recorded request is GET wmi/SMS_Collection?$filter=…; replay the queries and
+        targets that were recorded, written with their pseudonyms
+    """
+
+
 class BackendError(CMPivotError):
     """Sending a query or collecting its results failed; the message says what to do."""
 
@@ -247,6 +269,7 @@ __all__ = [
     "AuthenticationError",
     "BackendError",
     "CMPivotError",
+    "ChartError",
     "ConsentRequiredError",
     "Location",
     "MfaRequiredError",
@@ -256,6 +279,7 @@ __all__ = [
     "QuerySemanticError",
     "QuerySyntaxError",
     "QueryTimeoutError",
+    "ReplayMismatchError",
     "SignInError",
     "UnknownAppIdUriError",
     "caret_excerpt",

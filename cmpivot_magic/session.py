@@ -61,21 +61,13 @@ def connect(url: str = "local://", *, profile: str = "onprem", history: str | Pa
         from .backends.local import LocalBackend
 
         backend = LocalBackend.from_url(url, profile=profile, **options)
-    elif scheme in ("http", "https"):
+    elif scheme in ("http", "https", "replay"):
         from .backends.adminservice import AdminServiceBackend
 
-        # options: token=, auth="negotiate", verify="root.pem", request_timeout=, retries=, ...
-        record = options.pop("record", None)
+        # options: token=, auth="negotiate", verify="root.pem", record="site.json", request_timeout=, ...
         backend = AdminServiceBackend.from_url(url, profile=profile, **options)
-        if record is not None:
-            from .backends.adminservice.replay import record_backend
-
-            record_backend(backend, record)
-    elif scheme == "replay":
-        from .backends.adminservice.replay import replay_backend
-
-        backend = replay_backend(url, profile=profile, **options)
-        history = None if history == "default" else history
+        if scheme == "replay":
+            history = None if history == "default" else history
     else:
         raise CMPivotError(f"unknown connection {url!r}",
                            hint="use local://, demo:// or https://<provider>/AdminService")

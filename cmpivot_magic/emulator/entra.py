@@ -16,20 +16,16 @@ A GET on the verification page approves the pending code (``code=`` one of them,
 ``user`` (default ``default_user``) signing in by ``method`` (``password``, ``mfa`` or
 ``windows_hello``: the token's ``amr``), so scripts and tests finish the flow without a person.
 
-Entra ID's refusals, with its AADSTS codes and wording: a scope for an App ID URI the tenant
-lacks gets AADSTS500011 and an unknown client id AADSTS700016 by themselves; ``fail`` makes the
-token endpoint refuse as a misregistered tenant does — ``"consent"`` (AADSTS65001),
-``"public_client"`` (AADSTS7000218), ``"mfa"`` (AADSTS50076 unless the sign-in used MFA),
-``"mfa_enroll"`` (AADSTS50079). ``require_windows_hello`` is the site's side: the SMS Provider's
+Entra ID's refusals, with its AADSTS codes and wording, are in ``entra_wire.py``: a wrong App ID URI
+or client id by themselves; ``fail`` makes the token endpoint refuse as a misregistered tenant
+does (one of ``FAILURES``). ``require_windows_hello`` is the site's side: the SMS Provider's
 authentication level refuses tokens without Windows Hello for Business's ``ngcmfa``.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
-import html
 import json
 import secrets
 import threading
@@ -37,11 +33,24 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .._optional import import_optional
 from .app import Response, error
+from .entra_wire import (
+    PURPOSE,
+    SigningKey,
+    aad_error,
+    check_request,
+    form_post,
+    instance_discovery,
+    invalid_token,
+    openid_configuration,
+    page,
+    refusal,
+    reply_json,
+)
 from .inventory import Grant
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cmpivot-magic/emulator")
@@ -50,7 +59,6 @@ CLIENT_ID = str(uuid.uuid5(NAMESPACE, "client app"))
 SERVER_APP_ID = str(uuid.uuid5(NAMESPACE, "server app"))
 APP_ID_URI = f"api://{TENANT_ID}/ConfigMgrService"
 SCOPE_NAME = "user_impersonation"
-RESERVED_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
 FAILURES = ("consent", "public_client", "mfa", "mfa_enroll")
 METHODS = {"password": ("pwd",), "mfa": ("pwd", "mfa"), "windows_hello": ("ngcmfa", "mfa", "rsa")}
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -109,6 +117,7 @@ class EntraStandIn:
         self._codes: dict[str, _SignIn] = {}
         self._refresh: dict[str, _SignIn] = {}
         self._lock = threading.Lock()
+        self.signing_key = SigningKey("cmpivot-emulator-" + tenant_id[:8])
         self.add_user("cmadmin@contoso.example", "ConfigMgr Admin", Grant("CONTOSO\\cmadmin"))
         self.add_user("guest@contoso.example", "Guest User", None)
 
@@ -185,38 +194,25 @@ class EntraStandIn:
 
     # ------------------------------------------------------------------------- keys, tokens
 
-    @cached_property
+    @property
     def _key(self) -> Any:
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        """The RSA private key tokens are signed with (tests forge tokens with it)."""
+        return self.signing_key.private_key
 
     @property
     def kid(self) -> str:
-        return "cmpivot-emulator-" + self.tenant_id[:8]
-
-    def jwks(self) -> dict[str, Any]:
-        from jwt.algorithms import RSAAlgorithm
-
-        key = json.loads(RSAAlgorithm.to_jwk(self._key.public_key()))
-        key.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
-        return {"keys": [key]}
-
-    def _sign(self, claims: dict[str, Any]) -> str:
-        import jwt
-
-        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid, "typ": "JWT"})
+        return self.signing_key.kid
 
     def _tokens(self, client_id: str, scopes: tuple[str, ...], upn: str, amr: tuple[str, ...],
                 nonce: str = "") -> dict[str, Any]:
         user, now = self.users[upn], int(time.time())
         common = {"iss": self.issuer, "iat": now, "nbf": now, "tid": self.tenant_id, "oid": user.oid,
                   "sub": user.oid, "name": user.name, "preferred_username": user.upn}
-        access = self._sign({**common, "aud": self.app_id_uri, "exp": now + self.lifetime, "upn": user.upn,
-                             "scp": " ".join(s.rsplit("/", 1)[1] for s in scopes), "appid": client_id,
-                             "azp": client_id, "amr": list(amr), "ver": "2.0", "jti": secrets.token_hex(8)})
-        id_token = self._sign({**common, "aud": client_id, "exp": now + 3600, "ver": "2.0",
-                               **({"nonce": nonce} if nonce else {})})
+        sign = self.signing_key.sign
+        access = sign({**common, "aud": self.app_id_uri, "exp": now + self.lifetime, "upn": user.upn,
+                       "scp": " ".join(s.rsplit("/", 1)[1] for s in scopes), "appid": client_id,
+                       "azp": client_id, "amr": list(amr), "ver": "2.0", "jti": secrets.token_hex(8)})
+        id_token = sign({**common, "aud": client_id, "exp": now + 3600, "ver": "2.0", **({"nonce": nonce} if nonce else {})})
         refresh = secrets.token_urlsafe(96)
         with self._lock:
             self._refresh[refresh] = _SignIn(client_id, scopes, now + 86_400, upn, amr)
@@ -228,19 +224,18 @@ class EntraStandIn:
 
     def verify(self, token: str) -> Grant | Response:
         """The AdminService's side: the ConfigMgr role of a valid token's user, or its 401/403."""
-        import jwt
-
+        jwt = import_optional("jwt", "emulator", PURPOSE, package="pyjwt")
         try:
             claims = jwt.decode(token, self._key.public_key(), algorithms=["RS256"], audience=self.app_id_uri,
                                 issuer=self.issuer, options={"require": ["exp", "iat", "aud", "iss"]})
         except jwt.ExpiredSignatureError:
-            return _invalid_token("The token expired.")
+            return invalid_token("The token expired.")
         except jwt.InvalidAudienceError:
-            return _invalid_token(f"The audience is invalid: this site's server app is {self.app_id_uri}.")
+            return invalid_token(f"The audience is invalid: this site's server app is {self.app_id_uri}.")
         except jwt.PyJWTError as err:
-            return _invalid_token(f"The token is not valid ({type(err).__name__}).")
+            return invalid_token(f"The token is not valid ({type(err).__name__}).")
         if SCOPE_NAME not in str(claims.get("scp", "")).split():
-            return _invalid_token(f"The token does not carry the {SCOPE_NAME} scope.")
+            return invalid_token(f"The token does not carry the {SCOPE_NAME} scope.")
         user = self.users.get(str(claims.get("upn", "")).lower())
         if user is None or user.grant is None:
             return error(401, f"Authorization has been denied for this request: {claims.get('upn')} is not a "
@@ -268,7 +263,7 @@ class EntraStandIn:
             return self._approve_page(query)
         routes = {
             ("GET", "v2.0/.well-known/openid-configuration"): lambda: self._discovery(segments[0]),
-            ("GET", "discovery/v2.0/keys"): lambda: _json(self.jwks()),
+            ("GET", "discovery/v2.0/keys"): lambda: reply_json(self.signing_key.jwks()),
             ("GET", "discovery/instance"): self._instance,
             ("POST", "oauth2/v2.0/devicecode"): lambda: self._devicecode(form),
             ("GET", "oauth2/v2.0/authorize"): lambda: self._authorize(query),
@@ -281,47 +276,15 @@ class EntraStandIn:
 
     def _discovery(self, tenant: str) -> Response:
         self.counts["discovery"] += 1
-        base = f"{self.origin}/{tenant}"
-        return _json({
-            "issuer": self.issuer, "token_endpoint": f"{base}/oauth2/v2.0/token",
-            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
-            "jwks_uri": f"{base}/discovery/v2.0/keys", "response_types_supported": ["code", "id_token"],
-            "subject_types_supported": ["pairwise"], "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "profile", "email", "offline_access"],
-            "tenant_region_scope": "EU", "cloud_instance_name": "emulator.local",
-        })
+        return openid_configuration(self.origin, tenant, self.issuer)
 
     def _instance(self) -> Response:
-        return _json({"tenant_discovery_endpoint": f"{self.authority}/v2.0/.well-known/openid-configuration",
-                      "api-version": "1.1", "metadata": []})
+        return instance_discovery(self.authority)
 
     def _check_request(self, client_id: str, scope: str) -> tuple[str, ...] | Response:
         """The resource scopes asked for, or Entra ID's answer to a wrong client id or App ID URI."""
-        if not client_id:
-            return _aad_error(400, "invalid_request", 900144, "The request body must contain the following "
-                                                               "parameter: 'client_id'.")
-        if client_id not in self.public_clients:
-            return _aad_error(400, "unauthorized_client", 700016, f"Application with identifier '{client_id}' was "
-                              f"not found in the directory '{self.tenant_name}'. This can happen if the application "
-                              "has not been installed by the administrator of the tenant or consented to by any "
-                              "user in the tenant. You may have sent your authentication request to the wrong tenant.")
-        wanted = tuple(s for s in scope.split() if s not in RESERVED_SCOPES)
-        for item in wanted:
-            resource, _, name = item.rpartition("/")
-            if resource.rstrip("/").lower() != self.app_id_uri.lower():
-                return _aad_error(400, "invalid_resource", 500011, f"The resource principal named {resource or item} "
-                                  f"was not found in the tenant named {self.tenant_name}. This can happen if the "
-                                  "application has not been installed by the administrator of the tenant or consented "
-                                  "to by any user in the tenant. You might have sent your authentication request to "
-                                  "the wrong tenant.")
-            if name not in (SCOPE_NAME, ".default"):
-                return _aad_error(400, "invalid_scope", 70011, f"The provided value for the input parameter 'scope' "
-                                  f"is not valid. The scope {item} is not valid.")
-        if not wanted:
-            return _aad_error(400, "invalid_scope", 70011, "The provided value for the input parameter 'scope' is "
-                                                           "not valid: no resource was named.")
-        return (self.scope,)
+        return check_request(client_id, scope, clients=self.public_clients, app_id_uri=self.app_id_uri,
+                             tenant_name=self.tenant_name, scope_name=SCOPE_NAME)
 
     def _devicecode(self, form: dict[str, str]) -> Response:
         self.counts["devicecode"] += 1
@@ -336,10 +299,10 @@ class EntraStandIn:
         self.issued.append(device_code)
         if self.auto_approve:
             self.approve(user_code)
-        return _json({"user_code": user_code, "device_code": device_code, "verification_uri": self.verification_uri,
-                      "expires_in": self.code_lifetime, "interval": self.interval,
-                      "message": f"To sign in, use a web browser to open the page {self.verification_uri} and "
-                                 f"enter the code {user_code} to authenticate."})
+        return reply_json({"user_code": user_code, "device_code": device_code, "verification_uri": self.verification_uri,
+                           "expires_in": self.code_lifetime, "interval": self.interval,
+                           "message": f"To sign in, use a web browser to open the page {self.verification_uri} and "
+                                      f"enter the code {user_code} to authenticate."})
 
     def _approve_page(self, query: dict[str, str]) -> Response:
         self.counts["approve"] += 1
@@ -347,12 +310,12 @@ class EntraStandIn:
             approved = self.approve(query.get("code") or query.get("user_code"), query.get("user"),
                                     query.get("method", "password"))
         except KeyError as err:
-            return _page(400, f"Sign-in refused: {err.args[0]}")
+            return page(400, f"Sign-in refused: {err.args[0]}")
         if not approved:
-            return _page(200, "No sign-in is waiting for a code here.")
+            return page(200, "No sign-in is waiting for a code here.")
         user = (query.get("user") or self.default_user).lower()
-        return _page(200, f"Signed in as {user} on {approved} device{'s' if approved != 1 else ''}. "
-                          "You can close this window.")
+        return page(200, f"Signed in as {user} on {approved} device{'s' if approved != 1 else ''}. "
+                         "You can close this window.")
 
     def _authorize(self, query: dict[str, str]) -> Response:
         """The browser flow's sign-in page, already signed in: it posts the code (or Entra ID's error)
@@ -360,13 +323,13 @@ class EntraStandIn:
         self.counts["authorize"] += 1
         redirect = query.get("redirect_uri", "")
         if not redirect.startswith(("http://localhost", "http://127.0.0.1")):
-            return _page(400, "AADSTS50011: The redirect URI specified in the request does not match the redirect "
-                              "URIs configured for the application.")
+            return page(400, "AADSTS50011: The redirect URI specified in the request does not match the redirect "
+                             "URIs configured for the application.")
         scopes = self._check_request(query.get("client_id", ""), query.get("scope", ""))
         if isinstance(scopes, Response):
             body = json.loads(scopes.body)
-            return _form_post(redirect, {"error": body["error"], "error_description": body["error_description"],
-                                         "state": query.get("state", "")})
+            return form_post(redirect, {"error": body["error"], "error_description": body["error_description"],
+                                    "state": query.get("state", "")})
         code = secrets.token_urlsafe(48)
         user = (query.get("login_hint") or self.default_user).lower()
         if user not in self.users:
@@ -376,8 +339,8 @@ class EntraStandIn:
                                         redirect_uri=redirect, challenge=query.get("code_challenge", ""),
                                         nonce=query.get("nonce", ""))
         self.issued.append(code)
-        return _form_post(redirect, {"code": code, "state": query.get("state", ""),
-                                     "session_state": str(uuid.uuid4())})
+        return form_post(redirect, {"code": code, "state": query.get("state", ""),
+                                    "session_state": str(uuid.uuid4())})
 
     def _token(self, form: dict[str, str]) -> Response:
         grant = form.get("grant_type", "")
@@ -395,23 +358,23 @@ class EntraStandIn:
             with self._lock:
                 held = self._refresh.pop(form.get("refresh_token", ""), None)
             if held is None or held.expires < time.time() or held.client_id != client_id or held.user is None:
-                return _aad_error(400, "invalid_grant", 700082, "The refresh token has expired due to inactivity.",
-                                  suberror="bad_token")
+                return aad_error(400, "invalid_grant", 700082, "The refresh token has expired due to inactivity.",
+                                 suberror="bad_token")
             return self._issue(held, client_id)
-        return _aad_error(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type "
-                                                                f"'{grant}'.")
+        return aad_error(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type "
+                                                               f"'{grant}'.")
 
     def _redeem_device_code(self, device_code: str, client_id: str) -> Response:
         with self._lock:
             pending = self._device.get(device_code)
             if pending is None or pending.client_id != client_id:
-                return _aad_error(400, "invalid_grant", 70000, "The provided value for the 'device_code' is not valid.")
+                return aad_error(400, "invalid_grant", 70000, "The provided value for the 'device_code' is not valid.")
             if pending.expires < time.time():
                 del self._device[device_code]
-                return _aad_error(400, "expired_token", 70019, "Verification code expired.")
+                return aad_error(400, "expired_token", 70019, "Verification code expired.")
             if pending.user is None:
-                return _aad_error(400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization "
-                                                                       "is pending. Continue polling.")
+                return aad_error(400, "authorization_pending", 70016, "OAuth 2.0 device flow error. Authorization "
+                                                                      "is pending. Continue polling.")
             del self._device[device_code]
         return self._issue(pending, client_id)
 
@@ -422,79 +385,15 @@ class EntraStandIn:
         expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
         if held is None or held.expires < time.time() or held.client_id != client_id \
                 or held.redirect_uri != form.get("redirect_uri") or (held.challenge and held.challenge != expected):
-            return _aad_error(400, "invalid_grant", 70008, "The provided authorization code or refresh token has "
-                                                           "expired due to inactivity, or is not valid.")
+            return aad_error(400, "invalid_grant", 70008, "The provided authorization code or refresh token has "
+                                                          "expired due to inactivity, or is not valid.")
         return self._issue(held, client_id)
 
     def _issue(self, signed_in: _SignIn, client_id: str) -> Response:
-        refusal = self._refusal(signed_in, client_id)
-        if refusal is not None:
-            return refusal
+        refused = refusal(self.fail, signed_in.amr, client_id, SERVER_APP_ID)
+        if refused is not None:
+            return refused
         assert signed_in.user is not None
-        return _json(self._tokens(client_id, signed_in.scopes, signed_in.user, signed_in.amr, signed_in.nonce))
-
-    def _refusal(self, signed_in: _SignIn, client_id: str) -> Response | None:
-        """What ``fail`` makes Entra ID say instead of issuing tokens."""
-        if self.fail == "consent":
-            return _aad_error(400, "invalid_grant", 65001, f"The user or administrator has not consented to use the "
-                              f"application with ID '{client_id}' named 'ConfigMgr client'. Send an interactive "
-                              "authorization request for this user and resource.", suberror="consent_required")
-        if self.fail == "public_client":
-            return _aad_error(401, "invalid_client", 7000218, "The request body must contain the following parameter: "
-                                                              "'client_assertion' or 'client_secret'.")
-        if self.fail == "mfa" and "mfa" not in signed_in.amr:
-            return _aad_error(400, "invalid_grant", 50076, "Due to a configuration change made by your administrator, "
-                              "or because you moved to a new location, you must use multi-factor authentication to "
-                              f"access '{SERVER_APP_ID}'.", suberror="basic_action",
-                              claims='{"access_token":{"capolids":{"essential":true,"values":["emulator"]}}}')
-        if self.fail == "mfa_enroll":
-            return _aad_error(400, "invalid_grant", 50079, "Due to a configuration change made by your administrator, "
-                              "or because you moved to a new location, you must enroll in multi-factor authentication "
-                              f"to access '{SERVER_APP_ID}'.", suberror="basic_action")
-        return None
-
-
-def _json(obj: Any, status: int = 200) -> Response:
-    return Response(status, json.dumps(obj).encode(), {"Content-Type": "application/json; charset=utf-8",
-                                                       "Cache-Control": "no-store"})
-
-
-def _aad_error(status: int, code: str, number: int, text: str, *, suberror: str | None = None,
-               claims: str | None = None) -> Response:
-    """An error in Entra ID's shape: the AADSTS text with trace and correlation ids, and its fields."""
-    trace, correlation = str(uuid.uuid4()), str(uuid.uuid4())
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-    body: dict[str, Any] = {
-        "error": code,
-        "error_description": f"AADSTS{number}: {text} Trace ID: {trace} Correlation ID: {correlation} "
-                             f"Timestamp: {stamp}",
-        "error_codes": [number], "timestamp": stamp, "trace_id": trace, "correlation_id": correlation,
-        "error_uri": f"https://login.microsoftonline.com/error?code={number}",
-    }
-    if suberror:
-        body["suberror"] = suberror
-    if claims:
-        body["claims"] = claims
-    return _json(body, status)
-
-
-def _invalid_token(description: str) -> Response:
-    return error(401, f"Authorization has been denied for this request. {description}",
-                 {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{description}"'})
-
-
-def _form_post(action: str, fields: dict[str, str]) -> Response:
-    inputs = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in fields.items())
-    body = (f'<!doctype html><title>Working...</title><body onload="document.forms[0].submit()">'
-            f'<form method="post" action="{html.escape(action)}">{inputs}'
-            f'<noscript><button>Continue</button></noscript></form></body>').encode()
-    return Response(200, body, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"})
-
-
-def _page(status: int, text: str) -> Response:
-    body = (f"<!doctype html><title>Sign in - cmpivot-magic emulator</title>"
-            f"<p>{html.escape(text)}</p>").encode()
-    return Response(status, body, {"Content-Type": "text/html; charset=utf-8"})
-
+        return reply_json(self._tokens(client_id, signed_in.scopes, signed_in.user, signed_in.amr, signed_in.nonce))
 
 __all__ = ["APP_ID_URI", "CLIENT_ID", "FAILURES", "METHODS", "TENANT_ID", "EntraStandIn", "EntraUser"]

@@ -34,6 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .._optional import import_optional
 from ..backends.demo.site import DemoSite
 from ..backends.tables import TableBackend, Timeline
 from ..errors import CMPivotError
@@ -80,8 +81,6 @@ class Emulator:
     def start(self) -> Emulator:
         if self._server is not None:
             return self
-        from ..backends.adminservice.auth import import_optional
-
         trustme = import_optional("trustme", "emulator", "the AdminService emulator")
         self._dir = Path(tempfile.mkdtemp(prefix="cmpivot-emulator-"))
         ca = trustme.CA(organization_name="cmpivot-magic emulator")

@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.api import types as pdt
 
 from ..engine.plan import RenderSpec
-from ..errors import CMPivotError
+from ..errors import ChartError
 
 SUPPORTED_KINDS = ("barchart", "columnchart", "piechart", "timechart", "areachart", "linechart", "scatterchart")
 MAX_CATEGORIES = 50
@@ -27,17 +27,6 @@ _STACK_MODES = ("default", "unstacked", "stacked", "stacked100")
 _PROPERTIES = ("title", "xtitle", "ytitle", "kind", "legend", "xcolumn", "ycolumns", "series",
                "ymin", "ymax", "xaxis", "yaxis", "accumulate")
 _IGNORED = ("ysplit", "anomalycolumns")  # KQL layout hints that mean nothing on one Axes
-
-
-
-class ChartError(CMPivotError):
-    """The result cannot be drawn the way ``render`` asks; the message says what to change.
-
-    Example::
-
-        ChartError: barchart needs at least one numeric column after the first; this result has columns Caption:string, Version:string
-        draw a number per row, as in | summarize count() by Caption, or name the values with with (ycolumns=...)
-    """
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The device-code sign-in prompt: Entra ID's "open this page and enter this code", made hard to miss.
 
-MSAL's device flow gives a dict (``initiate_device_flow``); ``DeviceCodePrompt.from_flow`` keeps
-only what a person needs — the message, the user code, the page and when the code expires — and
-drops the ``device_code``, which is what a poller trades for a token. ``SignInWidget`` shows the
+The prompt itself, ``DeviceCodePrompt`` (what a person needs from MSAL's device flow, without the
+``device_code``), and the ``Presenter`` protocol live with the sign-in
+(``backends/adminservice/auth/prompt.py``); ``present`` here implements that protocol for
+notebooks, and the package registers it there. ``SignInWidget`` shows the
 code large with a copy button, the link, a live countdown, then "Signed in as …" or why it
 failed. Everywhere widgets don't render (a terminal, nbconvert, GitHub) the same prompt shows as
 plain text, never only as a popup (Kqlmagic #89, vscode-jupyter #6710).
@@ -19,18 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import ipywidgets as w
 
-from ..errors import AuthenticationError
+from .._secrets import redact
+from ..backends.adminservice.auth.prompt import DeviceCodePrompt, Settle, minutes_seconds
 
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 STATES = ("waiting", "signed-in", "failed", "expired")
 
 # Copies the code from the button's data-code attribute: the async clipboard API where the page
@@ -45,51 +43,6 @@ _COPY_JS = (
     "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(c).then(done,old);}"
     "else{old();}})(this)"
 )
-
-
-def redact(text: str) -> str:
-    """Blank anything shaped like a JWT (an access or ID token) in text meant for display."""
-    return _JWT.sub("[token removed]", text)
-
-
-@dataclass(frozen=True)
-class DeviceCodePrompt:
-    """What the person signing in needs; ``expires_at`` is timezone-aware UTC."""
-
-    message: str
-    user_code: str
-    verification_uri: str
-    expires_at: dt.datetime
-
-    def __post_init__(self) -> None:
-        if urlsplit(self.verification_uri).scheme not in ("https", "http"):
-            raise AuthenticationError(f"the sign-in page is not a web address: {self.verification_uri!r}")
-        if self.expires_at.tzinfo is None:
-            object.__setattr__(self, "expires_at", self.expires_at.replace(tzinfo=dt.UTC))
-
-    @classmethod
-    def from_flow(cls, flow: Mapping[str, Any], *, now: dt.datetime | None = None) -> DeviceCodePrompt:
-        """From MSAL's device-flow dict (``message``, ``user_code``, ``verification_uri``, and
-        ``expires_at`` in epoch seconds or ``expires_in`` seconds from ``now``)."""
-        if "user_code" not in flow:
-            detail = flow.get("error_description") or flow.get("error") or "no user_code in the device flow"
-            raise AuthenticationError(f"could not start the device-code sign-in: {redact(str(detail))}")
-        uri = str(flow.get("verification_uri") or flow.get("verification_url") or "")
-        if "expires_at" in flow:
-            expires = dt.datetime.fromtimestamp(float(flow["expires_at"]), dt.UTC)
-        else:
-            expires = (now or dt.datetime.now(dt.UTC)) + dt.timedelta(seconds=float(flow.get("expires_in", 900)))
-        code = str(flow["user_code"])
-        message = str(flow.get("message") or
-                      f"To sign in, use a web browser to open the page {uri} and enter the code {code} to authenticate.")
-        return cls(redact(message), code, uri, expires)
-
-    def remaining(self, now: dt.datetime | None = None) -> dt.timedelta:
-        left = self.expires_at - (now or dt.datetime.now(dt.UTC))
-        return max(left, dt.timedelta(0))
-
-    def __str__(self) -> str:
-        return f"{self.message}\n(the code expires in {_clock(self.remaining())})"
 
 
 class SignInWidget:
@@ -133,7 +86,7 @@ class SignInWidget:
                 return 0.0
             left = self.prompt.remaining(self._clock())
             if left > dt.timedelta(0):
-                self.countdown.value = f"The code expires in <b>{_clock(left)}</b>."
+                self.countdown.value = f"The code expires in <b>{minutes_seconds(left)}</b>."
                 return left.total_seconds()
         self._finish("expired", "<b>The code has expired.</b> Run the sign-in again for a new one.")
         return 0.0
@@ -162,7 +115,7 @@ class SignInWidget:
         """Sign-in failed: ``reason`` is text or MSAL's error result (its error description is shown)."""
         if isinstance(reason, Mapping):
             reason = str(reason.get("error_description") or reason.get("error") or "sign-in failed")
-        self.reason = redact(reason)
+        self.reason = redact(reason, thorough=False)
         self._finish("failed", f"<b style='color:#c62828'>✖ Sign-in failed:</b> {html.escape(self.reason)}")
 
     def finish(self, result: Mapping[str, Any]) -> None:
@@ -200,7 +153,7 @@ class SignInWidget:
             return "The sign-in code has expired. Run the sign-in again for a new one."
         p = self.prompt
         return (f"{p.message}\n  code: {p.user_code}\n  page: {p.verification_uri}\n"
-                f"  the code expires in {_clock(p.remaining(self._clock()))}")
+                f"  the code expires in {minutes_seconds(p.remaining(self._clock()))}")
 
     def __repr__(self) -> str:
         return self.text()
@@ -209,6 +162,11 @@ class SignInWidget:
         bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
         bundle["text/plain"] = self.text()
         return bundle
+
+
+def present(prompt: DeviceCodePrompt) -> Settle:
+    """The ``Presenter`` for notebooks (``auth/prompt.py``): show the widget, settle it with MSAL's outcome."""
+    return show_device_code(prompt).finish
 
 
 def show_device_code(flow: DeviceCodePrompt | Mapping[str, Any]) -> SignInWidget:
@@ -228,10 +186,5 @@ def _user_name(user: str | Mapping[str, Any] | None) -> str | None:
     claims = user.get("id_token_claims") or {}
     for key in ("preferred_username", "upn", "email", "name"):
         if claims.get(key):
-            return redact(str(claims[key]))
+            return redact(str(claims[key]), thorough=False)
     return None
-
-
-def _clock(left: dt.timedelta) -> str:
-    seconds = int(left.total_seconds())
-    return f"{seconds // 60}:{seconds % 60:02d}"

@@ -1,8 +1,10 @@
 """``https://<provider>/AdminService``: the backend for real ConfigMgr sites (and the emulator).
 
 ``AdminServiceBackend.from_url(url, token=..., auth=..., verify=...)`` builds a ``requests.Session``
-(credentials from ``auth.py``, TLS verification on, ``verify=`` the site's root CA) and hands it
-to ``AdminServiceClient``; pass ``session=`` to use one of your own (a replay, a test double).
+(credentials from ``auth/``, TLS verification on, ``verify=`` the site's root CA) and hands it
+to ``AdminServiceClient``; pass ``session=`` to use one of your own (a test double). ``record=``
+wraps it in a ``RecordingSession``, and a ``replay://`` URL gets a ``ReplaySession`` instead
+(``recording/``): chosen here, before the client is built.
 
 What it sends: only the query's device part (``query.device_query``) — the global part runs in
 the session over the union of the devices' rows, as with every backend. Where:
@@ -27,15 +29,17 @@ import requests
 
 from ...errors import CMPivotError
 from ..base import DeviceRequest, Target, resolve_device_names
-from .auth import Credentials, credentials_for
+from .auth.credentials import Credentials
+from .auth.options import MSAL_OPTIONS, credentials_for
 from .client import AdminServiceClient, get_field
-from .msal_auth import MSAL_OPTIONS
 from .operation import AdminServiceOperation, CollectionOperation, DevicesOperation, PollPolicy
+from .recording.record import RecordingSession, recording_session
+from .recording.replay import replay_options
 from .rows import parse_datetime
 from .transport import Policy
 
 DEFAULT_COLLECTION = "SMS00001"
-OPTIONS = ("token", "auth", "verify", "session", "request_timeout", "retries", "backoff", "max_rate",
+OPTIONS = ("token", "auth", "verify", "session", "record", "request_timeout", "retries", "backoff", "max_rate",
            "poll_interval", "max_device_operations", *MSAL_OPTIONS)
 DEVICE_COLUMNS = ("Name", "ResourceId", "Domain", "UserName", "OSCaption", "ClientVersion", "IsClient",
                   "IsOnline", "LastActiveTime")
@@ -45,8 +49,10 @@ class AdminServiceBackend:
     """Devices, collections and CMPivot operations of one site's AdminService."""
 
     def __init__(self, url: str, profile: str, client: AdminServiceClient, poll: PollPolicy | None = None,
-                 *, max_device_operations: int = 100) -> None:
+                 *, max_device_operations: int = 100, recording: RecordingSession | None = None) -> None:
         self.url, self.profile, self.client = url, profile, client
+        self.recording = recording
+        """The session recording this backend's exchanges (``record=``), else None."""
         self.poll_policy = poll or PollPolicy()
         self.max_device_operations = max_device_operations
         self._devices: pd.DataFrame | None = None
@@ -60,18 +66,23 @@ class AdminServiceBackend:
         - ``token`` — a bearer token, or a function returning a current one (called again on 401);
         - ``auth`` — ``"negotiate"`` (Kerberos; the ``negotiate`` extra), ``"msal"`` (an Entra ID sign-in; the
           ``entra`` extra; with ``tenant``, ``client_id``, ``app_id_uri`` or ``scope``, and optionally
-          ``authority``, ``flow``, ``cache``, ``username``, ``prompt`` — see ``msal_auth.py``), or a
+          ``authority``, ``flow``, ``cache``, ``username``, ``prompt`` — see ``auth/msal.py``), or a
           ``requests`` auth object;
         - ``verify`` — True (default: the system's CAs), the path of the site's root CA (PEM), or False;
         - ``session`` — a ``requests.Session`` to use as it is (its auth and verify included);
+        - ``record`` — a path (or a ``RecordingSession``) to record the exchanges to, under pseudonyms;
         - ``request_timeout`` — seconds per request, or ``(connect, read)``; default (10, 60);
         - ``retries``, ``backoff``, ``max_rate`` — see ``transport.Policy``;
         - ``poll_interval`` — ``(first, cap)`` seconds between polls; default (2, 10);
         - ``max_device_operations`` — most devices picked by name in one query (default 100).
+
+        ``replay:///abs/path/site.json`` replays a recording instead, offline.
         """
         unknown = sorted(set(options) - set(OPTIONS))
         if unknown:
             raise CMPivotError(f"unknown AdminService option {unknown[0]!r}", hint=f"options are: {', '.join(OPTIONS)}")
+        if urlsplit(url).scheme.lower() == "replay":
+            url, options = replay_options(url, options)
         base = base_url(url)
         session: requests.Session | None = options.get("session")
         if session is None:
@@ -82,6 +93,9 @@ class AdminServiceBackend:
                                            verify=session.verify,
                                            msal={k: options[k] for k in MSAL_OPTIONS if options.get(k) is not None})
             session.headers.update({"Accept": "application/json"})
+        recording = session if isinstance(session, RecordingSession) else None
+        if options.get("record") is not None:
+            session = recording = recording_session(options["record"], session, base)
         timeout = options.get("request_timeout")
         connect, read = (timeout if isinstance(timeout, tuple) else (min(10.0, float(timeout)), float(timeout))) \
             if timeout is not None else (Policy.connect_timeout, Policy.read_timeout)
@@ -92,7 +106,7 @@ class AdminServiceBackend:
         first, cap = options.get("poll_interval") or (PollPolicy.first, PollPolicy.cap)
         client = AdminServiceClient(base, session, policy, profile=profile)
         return cls(base, profile, client, PollPolicy(first=float(first), cap=float(cap)),
-                   max_device_operations=int(options.get("max_device_operations", 100)))
+                   max_device_operations=int(options.get("max_device_operations", 100)), recording=recording)
 
     def __repr__(self) -> str:
         return f"AdminServiceBackend({self.url!r}, profile={self.profile!r})"

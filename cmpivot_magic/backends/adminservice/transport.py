@@ -6,7 +6,7 @@ request: it waits for the rate limiter (well under the 200 requests per client I
 allows), sends, and retries with exponential backoff and jitter on 429, 500, 502, 503, 504,
 dropped or reset connections, read timeouts and bodies cut short or not valid JSON — honouring
 ``Retry-After``. A 401 is retried once when the credentials can ``refresh()``. Whatever is left
-becomes an error from ``errors.py`` that says what to do (a final 401 or 403 passes through the
+becomes an error from ``responses.py`` that says what to do (a final 401 or 403 passes through the
 credentials' ``refused()``, which may know why). ``Stats`` counts requests and bytes.
 """
 
@@ -24,8 +24,9 @@ from typing import Any
 
 import requests
 
-from .auth import Credentials
-from .errors import connection_error, error_for
+from ...errors import BackendError
+from .auth.credentials import Credentials
+from .responses import connection_error, error_for, is_pending
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSIENT = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -110,8 +111,6 @@ class Transport:
         what it can from a 2xx body that is not valid JSON (e.g. an OperationId), instead of
         retrying a request that already took effect.
         """
-        from .errors import is_pending
-
         attempt = 0
         refreshed = False
         while True:
@@ -148,8 +147,6 @@ class Transport:
                     if rescued is not None:
                         return status, rescued
                     if attempt >= self.policy.retries:
-                        from ...errors import BackendError
-
                         raise BackendError(f"the site's answer to {action} was not valid JSON, "
                                            f"{attempt + 1} times", hint="a proxy or gateway may be altering "
                                            "responses; the AdminService does not support proxy servers") from None

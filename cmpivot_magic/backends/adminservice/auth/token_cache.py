@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...errors import CMPivotError
+from ...._optional import import_optional
+from ....errors import CMPivotError
 
 ENV = "CMPIVOT_MAGIC_TOKEN_CACHE"
 FILE_NAME = "msal_token_cache.bin"
@@ -76,8 +77,7 @@ def cache_option(value: Any) -> bool | Path:
 
 def open_token_cache(cache: Any = True) -> tuple[Any, CacheInfo]:
     """``(msal token cache, CacheInfo)`` for the ``cache=`` option (see the module docstring)."""
-    import msal
-
+    msal = import_optional("msal", "entra", "Entra ID sign-in (auth='msal')")
     choice = cache_option(cache)
     if choice is False:
         return msal.TokenCache(), CacheInfo(None, "memory only")
@@ -94,8 +94,6 @@ def open_token_cache(cache: Any = True) -> tuple[Any, CacheInfo]:
 
 
 def _msal_extensions() -> Any:
-    from .auth import import_optional
-
     return import_optional("msal_extensions", "entra", "a persistent Entra ID token cache (cache=False opts out)")
 
 

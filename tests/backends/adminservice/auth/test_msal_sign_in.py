@@ -18,7 +18,7 @@ import pytest
 import requests
 
 import cmpivot_magic as cm
-from cmpivot_magic.backends.adminservice.msal_auth import MsalCredentials
+from cmpivot_magic.backends.adminservice.auth.msal import MsalCredentials
 from cmpivot_magic.emulator import Emulator
 
 Options = Callable[..., dict[str, Any]]

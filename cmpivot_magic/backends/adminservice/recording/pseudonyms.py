@@ -1,17 +1,17 @@
-"""Pseudonyms for a recording of AdminService exchanges (``replay.py``): which names to hide, and hiding them.
+"""Pseudonyms for a recording of AdminService exchanges (``record.py``): which names to hide, and hiding them.
 
 A recording of a real site must be safe to share. ``Pseudonyms.learn(exchanges, base_url, names)``
 reads the organisation's names from the exchanges' own structure — device lists (``Name`` of
 ``v1.0/Device``, ``SMS_R_System``, ``SMS_CombinedDeviceResources``, collection memberships),
 result rows' ``Device``/``UserName``-like columns, ``Domain`` and FQDN columns, collection lists,
-site codes, the provider's host name — plus any names given explicitly. ``scrub`` then replaces
+site codes, the provider's host name — plus any names given explicitly. ``pseudonymise`` then replaces
 every occurrence, anywhere (bodies, paths, text such as CommandLine or LogText), by one consistent
 pseudonym:
 
 - a name matches case-insensitively as a whole token (not inside a longer run of letters and
   digits), longest name first; the pseudonym takes the occurrence's case (``WKS-0001`` →
   ``DEVICE-0001``, ``wks-0001`` → ``device-0001``, ``Contoso`` → ``Domain1``);
-- pseudonyms are numbered in the originals' sorted order, so sorting by a scrubbed column keeps
+- pseudonyms are numbered in the originals' sorted order, so sorting by a pseudonymised column keeps
   the original order, and they keep the shape CMPivot expects: devices ``DEVICE-0001`` (a valid
   NetBIOS name), users ``user0001``, NetBIOS domains ``DOMAIN1``, DNS domains ``domain1.example``
   (numbered like the NetBIOS domain that is their first label), collection names ``Collection 0001``
@@ -19,9 +19,9 @@ pseudonym:
   ``CON00010`` → ``S0100010``; site codes match upper-case only);
 - built-in names stay: ``SMS*`` collections, ``NT AUTHORITY``, ``BUILTIN``, ``SYSTEM``, ``Administrator`` …;
 - credentials never survive: JWTs, ``Bearer <token>`` and the values of keys such as
-  ``access_token`` or ``password`` become ``<redacted>``.
+  ``access_token`` or ``password`` become ``<redacted>`` (``_secrets.redact``, as everywhere).
 
-The mapping itself is never written to a recording (it would undo the scrubbing).
+The mapping itself is never written to a recording (it would undo the pseudonyms).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
+
+from ...._secrets import SECRET_KEY, redact
 
 KINDS = ("dns", "device", "domain", "user", "collection", "comment", "term")
 """Name kinds, in priority order when one string was learned as several."""
@@ -52,8 +54,6 @@ FQDN_KEYS = frozenset({"dnshostname", "fqdn", "fullyqualifieddomainname", "physi
                        "cnaccessmp", "internetmphostname", "keymanagementservicemachine", "logonserver",
                        "managementpoint", "sitesystem", "servername"})
 SITE_KEYS = frozenset({"sitecode", "smsassignedsites", "assignedsite", "sitecodes"})
-SECRET_KEYS = re.compile(r"^(access_?token|refresh_?token|id_?token|client_?secret|password|secret|"
-                         r"authorization|cookie|set-cookie|token)$", re.IGNORECASE)
 
 SERVICE_DOMAINS = frozenset({"nt authority", "builtin", "nt service", "window manager", "font driver host",
                              "iis apppool", "nt virtual machine", "nt-autorität", "autorite nt"})
@@ -66,8 +66,6 @@ PUBLIC_DNS = frozenset({"microsoft.com", "windows.com", "windowsupdate.com", "of
                         "microsoftonline.com", "live.com", "azure.com", "azure.net", "windows.net",
                         "sharepoint.com", "msftconnecttest.com", "example", "example.com", "localdomain"})
 
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
-_BEARER = re.compile(r"\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
 _HOSTNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})$")
 _FQDN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62})*\.[A-Za-z][A-Za-z0-9-]*$")
 _IP = re.compile(r"^[0-9.:]+$|^\[[0-9a-fA-F:]+\]$")
@@ -210,7 +208,7 @@ class _Learned:
 
 
 class Pseudonyms:
-    """Original names → consistent pseudonyms; ``scrub`` applies them to text, JSON and frames."""
+    """Original names → consistent pseudonyms; ``pseudonymise`` applies them to text, JSON and frames."""
 
     def __init__(self, learned: _Learned) -> None:
         self.mapping: dict[str, str] = {}
@@ -219,7 +217,7 @@ class Pseudonyms:
         numbers = _domain_numbers(learned)
         for kind in KINDS:
             originals = sorted(k for k in learned.names[kind] if k not in self.kinds)
-            if kind == "dns":  # a subdomain of a scrubbed domain is scrubbed through its parent
+            if kind == "dns":  # a subdomain of a hidden domain is hidden through its parent
                 originals = [d for d in originals if not any(d.endswith("." + p) for p in originals)]
             width = max(4, len(str(len(originals))))
             for n, original in enumerate(originals, 1):
@@ -232,7 +230,7 @@ class Pseudonyms:
 
     @classmethod
     def learn(cls, exchanges: Iterable[Mapping[str, Any]], base_url: str = "", names: Iterable[str] = ()) -> Pseudonyms:
-        """The names in these exchanges (``replay.py``'s shape: method, path, body, json), the
+        """The names in these exchanges (``exchanges.py``'s shape: method, path, body, json), the
         provider host of ``base_url``, and ``names`` given explicitly."""
         learned = _Learned()
         learned.host(urlsplit(base_url).hostname or "")
@@ -261,40 +259,40 @@ class Pseudonyms:
         """The pseudonym of one original name, in that name's case (``KeyError`` if not learned)."""
         if original.lower() not in self.mapping and original not in self.sites:
             raise KeyError(original)
-        return self.scrub(original)
+        return self.pseudonymise(original)
 
     def __contains__(self, original: object) -> bool:
         return isinstance(original, str) and (original.lower() in self.mapping or original in self.sites)
 
     # ------------------------------------------------------------------------------ applying
 
-    def scrub(self, text: str) -> str:
+    def pseudonymise(self, text: str) -> str:
         """``text`` with credentials redacted and every learned name replaced."""
-        text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", _JWT.sub(REDACTED, text))
+        text = redact(text, thorough=False, mark=REDACTED)  # a site's data: only credentials by their shape
         if self._names is not None:
             text = self._names.sub(self._replace, text)
         if self._sites is not None:
             text = self._sites.sub(lambda m: self.sites[m.group(1)], text)
         return text
 
-    def scrub_json(self, value: Any) -> Any:
-        """A JSON value with every string scrubbed (keys kept; secrets' values redacted)."""
+    def pseudonymise_json(self, value: Any) -> Any:
+        """A JSON value with every string pseudonymised (keys kept; secrets' values redacted)."""
         if isinstance(value, str):
-            return self.scrub(value)
+            return self.pseudonymise(value)
         if isinstance(value, list):
-            return [self.scrub_json(v) for v in value]
+            return [self.pseudonymise_json(v) for v in value]
         if isinstance(value, dict):
-            return {k: REDACTED if SECRET_KEYS.match(k) and value[k] is not None else self.scrub_json(v)
+            return {k: REDACTED if SECRET_KEY.match(k) and value[k] is not None else self.pseudonymise_json(v)
                     for k, v in value.items()}
         return value
 
-    def scrub_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A copy of ``frame`` with every text cell scrubbed: what a replay of the same run shows."""
+    def pseudonymise_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A copy of ``frame`` with every text cell pseudonymised: what a replay of the same run shows."""
         out = frame.copy()
         for column in out.columns:
             values = out[column]
             if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-                cells = [self.scrub(v) if isinstance(v, str) else v for v in values]  # None stays None
+                cells = [self.pseudonymise(v) if isinstance(v, str) else v for v in values]  # None stays None
                 out[column] = pd.Series(cells, index=values.index, dtype=values.dtype)
         return out
 

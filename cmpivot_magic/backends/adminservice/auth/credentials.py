@@ -6,27 +6,23 @@ challenge) with two things more, the seam the Entra ID sign-in builds on:
 - ``kind`` — ``"bearer"``, ``"negotiate"`` or ``"none"``, so a 401 can say what to fix;
 - ``refresh()`` — get fresh credentials after a 401; the transport retries the request once
   when it returns True. A bearer token from a provider function (``token=callable``) refreshes
-  by calling it again; ``auth="msal"`` (``msal_auth.py``) refreshes through MSAL;
+  by calling it again; ``auth="msal"`` (``msal.py``) refreshes through MSAL;
 - ``refused(error, response)`` — a final 401/403 made more precise by what the credentials know.
 
-``credentials_for(url, token=..., auth=...)`` picks one from ``connect()``'s options.
+``options.credentials_for(url, token=..., auth=...)`` picks one from ``connect()``'s options.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Mapping
-from types import ModuleType
-from typing import Any
-from urllib.parse import urlsplit
+from collections.abc import Callable
 
 import requests
 from requests.auth import AuthBase
 
-from ...errors import BackendError, CMPivotError
-
-AUTH_CHOICES = ("negotiate", "msal")
+from ...._optional import import_optional
+from ....errors import BackendError, CMPivotError
 
 
 class Credentials(AuthBase):
@@ -96,47 +92,7 @@ class Negotiate(Credentials):
         return f"Negotiate({type(self._inner).__name__})"
 
 
-def credentials_for(url: str, *, token: str | Callable[[], str] | None = None, auth: Any = None,
-                    verify: bool | str = True, msal: Mapping[str, Any] | None = None) -> Credentials:
-    """The credentials ``connect()``'s options ask for.
-
-    ``token=`` → a bearer token; ``auth="negotiate"`` → Kerberos; ``auth="msal"`` → an Entra ID
-    sign-in (``msal_auth.py``; ``msal`` holds its options, ``verify`` the site's TLS setting), made
-    now so the prompt shows where ``connect()`` was called; ``auth=<requests auth object>`` → used
-    as it is (a ``Credentials`` keeps its ``refresh``). With neither, a token-auth URL
-    (``/AdminService_TokenAuth``, a CMG's ``/CCM_Proxy_ServerAuth/``) needs a token, and an on-prem
-    ``/AdminService`` URL uses Negotiate.
-    """
-    if token is not None and auth not in (None, "bearer"):
-        raise CMPivotError("pass either token= or auth=, not both")
-    if msal and auth != "msal":
-        raise CMPivotError(f"{', '.join(k + '=' for k in msal)} only apply to an Entra ID sign-in",
-                           hint="add auth='msal'")
-    if auth == "msal":
-        from .msal_auth import MsalCredentials
-
-        credentials = MsalCredentials.from_options(url, verify=verify, **dict(msal or {}))
-        credentials.sign_in()
-        return credentials
-    if token is not None:
-        return BearerToken(token)
-    if isinstance(auth, Credentials):
-        return auth
-    if isinstance(auth, AuthBase):
-        return _Wrapped(auth)
-    if auth == "negotiate":
-        return Negotiate()
-    if auth not in (None, "bearer"):
-        raise CMPivotError(f"unknown auth={auth!r}", hint=f"auth is one of: {', '.join(AUTH_CHOICES)}")
-    path = urlsplit(url).path.lower()
-    if "tokenauth" in path or "ccm_proxy_serverauth" in path:
-        raise CMPivotError(f"{url} takes an Entra ID bearer token",
-                           hint="pass auth='msal' with tenant=, client_id= and app_id_uri= (an Entra ID sign-in), "
-                                "or token='<bearer token>' obtained elsewhere")
-    return Negotiate()
-
-
-class _Wrapped(Credentials):
+class Wrapped(Credentials):
     """A plain ``requests`` auth object given by the caller."""
 
     kind = "custom"
@@ -149,15 +105,6 @@ class _Wrapped(Credentials):
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         result: requests.PreparedRequest = self._inner(r)
         return result
-
-
-def import_optional(module: str, extra: str, purpose: str) -> ModuleType:
-    """Import an optional dependency, or say exactly which ``pip install`` brings it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise CMPivotError(f"{purpose} needs the {module.replace('_', '-')} package",
-                           hint=f'pip install "cmpivot-magic[{extra}]"') from None
 
 
 def _negotiate_backend() -> AuthBase:
@@ -173,4 +120,4 @@ def _negotiate_backend() -> AuthBase:
     return inner
 
 
-__all__ = ["AUTH_CHOICES", "BearerToken", "Credentials", "Negotiate", "credentials_for", "import_optional"]
+__all__ = ["BearerToken", "Credentials", "Negotiate", "Wrapped"]

@@ -10,7 +10,7 @@ import requests
 from requests.auth import AuthBase
 
 import cmpivot_magic as cm
-from cmpivot_magic.backends.adminservice.errors import is_pending
+from cmpivot_magic.backends.adminservice.responses import is_pending
 from cmpivot_magic.emulator import Emulator
 from cmpivot_magic.errors import AuthenticationError, BackendError, PermissionDeniedError
 
@@ -175,7 +175,7 @@ def test_negotiate_without_its_extra() -> None:
 
 def test_auth_choices() -> None:
     with pytest.raises(cm.CMPivotError, match="auth='msal' needs client_id=, tenant=, app_id_uri="):
-        cm.connect("https://cm01.contoso.com/AdminService_TokenAuth", auth="msal")  # tests/entra signs in for real
+        cm.connect("https://cm01.contoso.com/AdminService_TokenAuth", auth="msal")  # auth/ signs in for real
     with pytest.raises(cm.CMPivotError, match="takes an Entra ID bearer token"):
         cm.connect("https://cm01.contoso.com/AdminService_TokenAuth")
     with pytest.raises(cm.CMPivotError, match="unknown AdminService option 'tokn'"):

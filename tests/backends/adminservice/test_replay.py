@@ -14,22 +14,17 @@ from typing import Any
 import pytest
 
 import cmpivot_magic as cm
-from cmpivot_magic.backends.adminservice import replay as replay_module
-from cmpivot_magic.backends.adminservice.replay import (
-    Recording,
-    RecordingSession,
-    ReplayMismatchError,
-    ReplaySession,
-    recorder,
-)
+from cmpivot_magic.backends.adminservice.recording import Recording, RecordingSession, ReplaySession, recorder
+from cmpivot_magic.backends.adminservice.recording import replay as replay_module
 from cmpivot_magic.emulator import Emulator
+from cmpivot_magic.errors import ReplayMismatchError
 
 DEVICES, SEED = 40, 7
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 FAST = {"poll_interval": (0.02, 0.1), "request_timeout": (2.0, 5.0), "retries": 6, "backoff": 0.01,
         "max_rate": 2000}
 COLLECTION_QUERY = "Process | where CommandLine contains 'AppData' | project Device, Name, CommandLine | order by Device asc"
-"""Command lines that embed user names (``C:\\Users\\jdoe\\AppData``), sorted by a scrubbed column."""
+"""Command lines that embed user names (``C:\\Users\\jdoe\\AppData``), sorted by a pseudonymised column."""
 DEVICE_QUERY = "User | summarize n=count() by Device, UserName | order by Device asc"
 TIMED = ["Elapsed"]
 """Status columns measured by this process's own clock: how long each device took to answer here."""
@@ -75,9 +70,9 @@ def as_csv(result: cm.QueryResult) -> tuple[str, str]:
 
 def replay(recorded: Recorded) -> tuple[cm.QueryResult, cm.QueryResult]:
     session = cm.connect(f"replay://{recorded.path}")
-    scrub = recorded.recorder.scrub
-    return (session.run(scrub(COLLECTION_QUERY), collection="SMS00001"),
-            session.run(scrub(DEVICE_QUERY), devices=[scrub(n) for n in recorded.targets]))
+    hide = recorded.recorder.pseudonymise
+    return (session.run(hide(COLLECTION_QUERY), collection="SMS00001"),
+            session.run(hide(DEVICE_QUERY), devices=[hide(n) for n in recorded.targets]))
 
 
 def test_the_recording_names_no_device_user_domain_or_credential(recorded: Recorded) -> None:
@@ -119,10 +114,10 @@ def test_a_replay_reproduces_the_recorded_results_byte_for_byte(recorded: Record
     """Replayed offline, both queries give the recorded run's frame and statuses exactly, once
     the recorded ones are given the same pseudonyms (``Elapsed`` is this process's own stopwatch
     and is measured afresh)."""
-    scrub = recorded.recorder.scrub_frame
+    hide = recorded.recorder.pseudonymise_frame
     for original, replayed in zip((recorded.collection, recorded.devices), replay(recorded), strict=True):
-        assert replayed.df.to_csv() == scrub(original.df).to_csv()
-        assert replayed.status.drop(columns=TIMED).to_csv() == scrub(original.status.drop(columns=TIMED)).to_csv()
+        assert replayed.df.to_csv() == hide(original.df).to_csv()
+        assert replayed.status.drop(columns=TIMED).to_csv() == hide(original.status.drop(columns=TIMED)).to_csv()
         assert replayed.summary == original.summary
         assert replayed.operation_id == original.operation_id
 
@@ -143,7 +138,7 @@ def test_a_request_the_recording_lacks_fails_naming_it(recorded: Recorded, tmp_p
     tampered.write_text(json.dumps(data), encoding="utf-8")
     session = cm.connect(f"replay://{tampered}")
     with pytest.raises(ReplayMismatchError) as caught:
-        session.run(recorded.recorder.scrub(COLLECTION_QUERY), collection="SMS00001")
+        session.run(recorded.recorder.pseudonymise(COLLECTION_QUERY), collection="SMS00001")
     message = str(caught.value)
     assert "no answer for POST v1.0/Collections('SMS00001')/AdminService.RunCMPivot" in message
     assert "AppData" in message and "tampered.json" in message
@@ -158,7 +153,7 @@ def test_a_query_that_was_not_recorded_fails_before_reaching_any_site(recorded: 
 def test_a_recording_session_passed_as_session_records_no_credentials(tmp_path: Path) -> None:
     """``RecordingSession`` given as ``session=`` sends its own requests; its Authorization header
     is used, never recorded, and requests outside the AdminService are not recorded at all.
-    Names listed explicitly are scrubbed like learned ones."""
+    Names listed explicitly get pseudonyms like learned ones."""
     with Emulator(devices=8, seed=SEED, speed=200, now=NOW) as emu:
         rec = RecordingSession(names=["Enterprise"])
         rec.verify = emu.ca_path
@@ -172,7 +167,7 @@ def test_a_recording_session_passed_as_session_records_no_credentials(tmp_path: 
     assert "Enterprise" in "".join(result.df["Caption"]) and "Enterprise" not in text
     assert all(e["path"] and "elsewhere" not in e["path"] for e in rec.exchanges)
     replayed = cm.connect(f"replay://{saved}").run("OS | project Device, Caption", collection="SMS00001")
-    assert replayed.df.to_csv() == rec.scrub_frame(result.df).to_csv()
+    assert replayed.df.to_csv() == rec.pseudonymise_frame(result.df).to_csv()
 
 
 def test_a_run_that_timed_out_replays_with_its_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,8 +183,8 @@ def test_a_run_that_timed_out_replays_with_its_timeout(tmp_path: Path, monkeypat
         rec.save()
     assert "Pending" in set(original.status["Status"])
     replayed = cm.connect(f"replay://{tmp_path / 'cut.json'}").run(query, collection="SMS00001", timeout=1.0)
-    assert replayed.df.to_csv() == rec.scrub_frame(original.df).to_csv()
-    assert replayed.status.drop(columns=TIMED).to_csv() == rec.scrub_frame(original.status.drop(columns=TIMED)).to_csv()
+    assert replayed.df.to_csv() == rec.pseudonymise_frame(original.df).to_csv()
+    assert replayed.status.drop(columns=TIMED).to_csv() == rec.pseudonymise_frame(original.status.drop(columns=TIMED)).to_csv()
     monkeypatch.setattr(replay_module, "STUCK_SECONDS", 0.2)
     with pytest.raises(ReplayMismatchError, match=r"keeps asking for GET wmi/SMS_ClientOperationStatus"):
         cm.connect(f"replay://{tmp_path / 'cut.json'}").run(query, collection="SMS00001")

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import requests
 
+from cmpivot_magic.backends.adminservice.auth.prompt import DeviceCodePrompt
 from cmpivot_magic.emulator import Emulator
-from cmpivot_magic.widgets.signin import DeviceCodePrompt
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 FAST = {"poll_interval": (0.02, 0.1), "request_timeout": (2.0, 5.0), "retries": 3, "backoff": 0.01,

@@ -15,19 +15,19 @@ AADSTS number, ``error_codes``, ``trace_id``, ``correlation_id``) into one of ou
 means the user is not a ConfigMgr administrative user (or the token is for another site's server
 app), a 403 naming Windows Hello for Business means the SMS Provider's authentication level.
 
-Every message passes through ``scrub``, and ``scrub_library_logs`` puts it on msal's own loggers:
-tokens never reach an error, a log or a notebook.
+Every message passes through ``_secrets.redact`` (with the tokens this sign-in has seen), so
+tokens never reach an error or a notebook.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import (
+from ...._secrets import redact
+from ....errors import (
     AuthenticationError,
     BackendError,
     ConsentRequiredError,
@@ -41,52 +41,7 @@ from ...errors import (
 
 MFA_CODES = frozenset({50072, 50074, 50076, 50079, 50158})
 _AADSTS = re.compile(r"AADSTS(\d+)")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
-_BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"',;]+")
-_OPAQUE = re.compile(r"(?<![A-Za-z0-9._~+=-])[A-Za-z0-9._~+=-]{64,}")
-"""Long runs of token alphabet with no slash: refresh tokens and device codes; not paths or URLs."""
-_FIELD = re.compile(r"""(?i)(["']?\b(?:access_token|refresh_token|id_token|device_code|code|code_verifier|"""
-                    r"""client_secret|client_assertion|password)["']?\s*[:=]\s*["']?)([^"'\s,&}]+)""")
-"""A secret by its field name, in JSON (msal's DEBUG log of a request) or a form body."""
 SIGN_OUT = "session.backend.credentials.sign_out()"
-
-
-def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every known secret, JWT, ``Bearer …`` value and long opaque token blanked."""
-    for secret in secrets:
-        if secret and len(secret) >= 8:
-            text = text.replace(secret, "[token removed]")
-    text = _JWT.sub("[token removed]", text)
-    text = _BEARER.sub(r"\1[token removed]", text)
-    text = _FIELD.sub(lambda m: m.group(1) + ("[token removed]" if set(m.group(2)) != {"*"} else m.group(2)), text)
-    return _OPAQUE.sub("[token removed]", text)
-
-
-class ScrubbingFilter(logging.Filter):
-    """Blanks secrets in log records (msal logs a device-code request's body at DEBUG)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a record whose arguments don't format: leave it to the handler
-            return True
-        clean = scrub(message)
-        if clean != message:
-            record.msg, record.args = clean, ()
-        return True
-
-
-_FILTER = ScrubbingFilter()
-
-
-def scrub_library_logs(prefixes: tuple[str, ...] = ("msal", "msal_extensions")) -> None:
-    """Put the scrubbing filter on every logger of msal and msal-extensions (a logger's filters do
-    not reach its children, so each one gets it)."""
-    for name in list(logging.root.manager.loggerDict):
-        if name.split(".")[0] in prefixes:
-            logger = logging.getLogger(name)
-            if _FILTER not in logger.filters:
-                logger.addFilter(_FILTER)
 
 
 @dataclass(frozen=True)
@@ -112,7 +67,7 @@ def sign_in_error(result: Mapping[str, Any], reg: Registration, *, user: str | N
     codes = [int(c) for c in result.get("error_codes") or [] if str(c).isdigit()]
     found = _AADSTS.search(description)
     code = codes[0] if codes else (int(found.group(1)) if found else None)
-    said = scrub(_entra_words(description), secrets)
+    said = redact(_entra_words(description), secrets)
     ids = {"trace_id": result.get("trace_id") or _id_in(description, "Trace ID"),
            "correlation_id": result.get("correlation_id") or _id_in(description, "Correlation ID")}
     tail = _ids_text(ids)
@@ -120,7 +75,7 @@ def sign_in_error(result: Mapping[str, Any], reg: Registration, *, user: str | N
     aadsts = f"AADSTS{code}" if code else error
 
     def make(cls: type[SignInError], message: str, hint: str) -> SignInError:
-        return cls(scrub(message + tail, secrets), hint=scrub(hint, secrets), code=code, **ids)
+        return cls(redact(message + tail, secrets), hint=redact(hint, secrets), code=code, **ids)
 
     if code == 65001 or result.get("suberror") == "consent_required":
         return make(ConsentRequiredError, f"nobody has consented to client app {reg.client_id} using the ConfigMgr "
@@ -178,7 +133,7 @@ def site_refusal(err: BackendError, status: int, server_text: str, *, user: str 
     secrets = tuple(secrets)
     who = user or "this account"
     text = server_text.lower()
-    message = scrub(err.message, secrets)
+    message = redact(err.message, secrets)
     if status == 401 and "audience" in text:
         return AuthenticationError(
             f"the site refused the token for {reg.app_id_uri}, expecting another audience: {message}",
@@ -219,5 +174,4 @@ def _ids_text(ids: Mapping[str, str | None]) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-__all__ = ["MFA_CODES", "Registration", "ScrubbingFilter", "scrub", "scrub_library_logs", "sign_in_error",
-           "site_refusal"]
+__all__ = ["MFA_CODES", "Registration", "sign_in_error", "site_refusal"]

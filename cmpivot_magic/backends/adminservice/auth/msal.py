@@ -11,17 +11,18 @@ A token comes from the first of these that works:
 2. msal's cache, silently: the cached access token, or a new one for the cached refresh token —
    the persistent cache (``token_cache.py``) makes this work in a new kernel or process;
 3. a sign-in by ``flow``: ``"device_code"`` (the default, because it works in remote kernels:
-   the person opens a page on any device and types a code) shows a ``DeviceCodePrompt`` — a
-   widget in a notebook, text in a terminal; ``"interactive"`` opens a browser on this machine
+   the person opens a page on any device and types a code) shows a ``DeviceCodePrompt``
+   (``prompt.py``) — a widget in a notebook, text in a terminal; ``"interactive"`` opens a browser on this machine
    (a local kernel; the client app needs the redirect URI http://localhost); ``"silent"`` never
    prompts (scripts, scheduled jobs) and fails when the cache holds no sign-in.
 
 After a 401 the transport calls ``refresh()`` — a forced refresh with the refresh token — and
 retries once. A refusal that survives that, and every MSAL error dict, becomes an error that
-says what to fix (``msal_errors.py``).
+says what to fix (``sign_in_errors.py``).
 
 No token leaves this object except in the ``Authorization`` header: it is held in a ``Secret``
-whose repr shows its length only, error messages are scrubbed, and nothing here logs.
+whose repr shows its length only, error messages are redacted (``_secrets.py``, which also
+filters msal's own log records), and nothing here logs.
 """
 
 from __future__ import annotations
@@ -30,29 +31,27 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
-from ...errors import AuthenticationError, BackendError, CMPivotError, SignInError
-from .auth import Credentials, import_optional
-from .msal_errors import Registration, scrub, scrub_library_logs, sign_in_error, site_refusal
+from ...._optional import import_optional
+from ...._secrets import redact, redact_logs
+from ....errors import AuthenticationError, BackendError, CMPivotError, SignInError
+from ..responses import server_message
+from .credentials import Credentials
+from .prompt import DeviceCodePrompt, Presenter, presenter_for
+from .sign_in_errors import Registration, sign_in_error, site_refusal
 from .token_cache import CacheInfo, open_token_cache
-
-if TYPE_CHECKING:
-    from ...widgets.signin import DeviceCodePrompt
 
 MSAL_OPTIONS = ("tenant", "client_id", "scope", "app_id_uri", "authority", "flow", "cache", "username", "prompt")
 FLOWS = ("device_code", "interactive", "silent")
-PROMPTS = ("auto", "widget", "text")
 PUBLIC_CLOUD = "https://login.microsoftonline.com"
 ENTRA_HOSTS = frozenset({"login.microsoftonline.com", "login.microsoft.com", "login.windows.net",
                          "login.microsoftonline.us", "login.partner.microsoftonline.cn"})
 """Hosts msal validates against Microsoft's instance discovery; any other authority is taken as given."""
 SCOPE_SUFFIXES = ("/user_impersonation", "/.default")
-Settle = Callable[[Mapping[str, Any]], None]
-Presenter = Callable[["DeviceCodePrompt"], Settle | None]
 
 
 class Secret:
@@ -81,7 +80,7 @@ class MsalCredentials(Credentials):
                  username: str | None = None, prompt: str | Presenter = "auto", verify: bool | str = True,
                  timeout: float = 30.0) -> None:
         msal = import_optional("msal", "entra", "Entra ID sign-in (auth='msal')")
-        scrub_library_logs()
+        redact_logs(("msal", "msal_extensions"))
         self.registration = registration
         self.flow = _flow(flow)
         self.username = username or None
@@ -100,7 +99,7 @@ class MsalCredentials(Credentials):
         except ValueError as err:  # msal's OIDC discovery found no tenant there
             raise SignInError(f"Entra ID has no tenant at {registration.authority}",
                               hint=f"check tenant= (the Directory (tenant) ID or a verified domain) and authority=. "
-                                   f"msal said: {scrub(str(err).split('. ')[0])}") from None
+                                   f"msal said: {redact(str(err).split('. ')[0])}") from None
         except requests.RequestException as err:
             raise _unreachable(err, registration.authority) from None
         self._token: Secret | None = None
@@ -137,8 +136,6 @@ class MsalCredentials(Credentials):
             return self._token is not None and self._token.reveal() != before
 
     def refused(self, error: BackendError, response: requests.Response) -> BackendError:
-        from .errors import server_message
-
         return site_refusal(error, response.status_code, server_message(response), user=self.user,
                             reg=self.registration, secrets=self._secrets())
 
@@ -202,8 +199,6 @@ class MsalCredentials(Credentials):
         return accounts[0] if accounts else None
 
     def _device_code(self) -> dict[str, Any]:
-        from ...widgets.signin import DeviceCodePrompt
-
         flow: dict[str, Any] = self._msal(self._app.initiate_device_flow, scopes=[self.registration.scope])
         if "user_code" not in flow:
             return flow
@@ -317,50 +312,6 @@ def registration_from(*, tenant: str | None = None, client_id: str | None = None
                         authority=authority or f"{PUBLIC_CLOUD}/{tenant}")
 
 
-def presenter_for(prompt: str | Presenter) -> Presenter:
-    """How the device-code prompt is shown: ``"auto"`` (a widget in a notebook kernel, else text on
-    standard error), ``"widget"``, ``"text"``, or a function given the ``DeviceCodePrompt`` (which
-    may return a function to call with MSAL's outcome)."""
-    if callable(prompt):
-        return prompt
-    mode = str(prompt).strip().lower()
-    if mode not in PROMPTS:
-        raise CMPivotError(f"unknown prompt={prompt!r}", hint=f"prompt is one of: {', '.join(PROMPTS)}, or a function")
-
-    def present(p: DeviceCodePrompt) -> Settle | None:
-        if mode == "widget" or (mode == "auto" and _in_kernel()):
-            from ...widgets.signin import show_device_code
-
-            widget = show_device_code(p)
-            return widget.finish
-        return text_presenter(sys.stderr)(p)
-
-    return present
-
-
-def text_presenter(stream: TextIO) -> Presenter:
-    """The prompt as plain text on ``stream``, then one line for the outcome — for terminals."""
-
-    def present(p: DeviceCodePrompt) -> Settle:
-        print(f"{p}", file=stream, flush=True)
-
-        def settle(result: Mapping[str, Any]) -> None:
-            if "access_token" in result:
-                claims = result.get("id_token_claims") or {}
-                name = claims.get("preferred_username") or claims.get("upn")
-                print(f"Signed in{' as ' + scrub(str(name)) if name else ''}.", file=stream, flush=True)
-
-        return settle
-
-    return present
-
-
-def _in_kernel() -> bool:
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
 def _flow(flow: str) -> str:
     name = str(flow).strip().lower().replace("-", "_")
     name = {"device": "device_code", "devicecode": "device_code", "browser": "interactive"}.get(name, name)
@@ -379,5 +330,4 @@ def _unreachable(err: requests.RequestException, authority: str) -> BackendError
                              "kernel, not only from your browser")
 
 
-__all__ = ["FLOWS", "MSAL_OPTIONS", "PROMPTS", "CacheInfo", "EntraHttp", "MsalCredentials", "Secret", "presenter_for",
-           "registration_from", "text_presenter"]
+__all__ = ["FLOWS", "MSAL_OPTIONS", "CacheInfo", "EntraHttp", "MsalCredentials", "Secret", "registration_from"]

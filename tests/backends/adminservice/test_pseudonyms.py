@@ -1,4 +1,4 @@
-"""The scrubbing rules of recordings (``scrub.py``), one test each, on hand-written exchanges."""
+"""The pseudonym rules of recordings (``recording/pseudonyms.py``), one test each, on hand-written exchanges."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from cmpivot_magic.backends.adminservice.scrub import REDACTED, Pseudonyms
+from cmpivot_magic.backends.adminservice.recording.pseudonyms import REDACTED, Pseudonyms
 
 DEVICES = {"method": "GET", "path": "v1.0/Device", "body": None, "status": 200, "json": {"value": [
     {"MachineId": 1, "Name": "WKS-0002", "Domain": "CONTOSO", "SiteCode": "CON"},
@@ -51,19 +51,19 @@ def test_one_original_gets_one_pseudonym_everywhere_in_any_case() -> None:
     """The same name, in any case, in a body, a path or embedded in a longer string, becomes the
     same pseudonym (in the occurrence's case)."""
     names = learn()
-    assert names.scrub("WKS-0001") == "DEVICE-0003"
-    assert names.scrub("wks-0001") == "device-0003"
-    assert names.scrub("wmi/SMS_R_System?$filter=Name eq 'WKS-0001'") == "wmi/SMS_R_System?$filter=Name eq 'DEVICE-0003'"
-    assert names.scrub(ROWS["json"]["value"]["Result"][0]["CommandLine"]) == \
+    assert names.pseudonymise("WKS-0001") == "DEVICE-0003"
+    assert names.pseudonymise("wks-0001") == "device-0003"
+    assert names.pseudonymise("wmi/SMS_R_System?$filter=Name eq 'WKS-0001'") == "wmi/SMS_R_System?$filter=Name eq 'DEVICE-0003'"
+    assert names.pseudonymise(ROWS["json"]["value"]["Result"][0]["CommandLine"]) == \
         "C:\\Users\\user0002\\AppData\\app.exe --server device-0004.domain1.example --mail user0002@domain1.example"
-    assert names.scrub("logon by CONTOSO\\asmith on DC01 (OneDrive - Contoso)") == \
+    assert names.pseudonymise("logon by CONTOSO\\asmith on DC01 (OneDrive - Contoso)") == \
         "logon by DOMAIN1\\user0001 on DEVICE-0002 (OneDrive - Domain1)"
 
 
 def test_a_name_matches_only_as_a_whole_token() -> None:
     """``WKS-0001`` is not replaced inside ``WKS-00012`` or ``XWKS-0001`` (another name, or none)."""
     names = learn()
-    assert names.scrub("WKS-00012 XWKS-0001 WKS-0001.") == "WKS-00012 XWKS-0001 DEVICE-0003."
+    assert names.pseudonymise("WKS-00012 XWKS-0001 WKS-0001.") == "WKS-00012 XWKS-0001 DEVICE-0003."
 
 
 def test_pseudonyms_keep_the_shapes_cmpivot_expects() -> None:
@@ -73,20 +73,20 @@ def test_pseudonyms_keep_the_shapes_cmpivot_expects() -> None:
     device = names["WKS-0001"]
     assert re.fullmatch(r"[A-Z0-9-]{1,15}", device)
     assert names["CONTOSO"] == "DOMAIN1" and names["contoso.com"] == "domain1.example" and names["jdoe"] == "user0002"
-    assert names.scrub("CON00012 at site CON") == "S0100012 at site S01"
-    assert names.scrub("CONTOSO\\jdoe") == "DOMAIN1\\user0002"
+    assert names.pseudonymise("CON00012 at site CON") == "S0100012 at site S01"
+    assert names.pseudonymise("CONTOSO\\jdoe") == "DOMAIN1\\user0002"
 
 
 def test_pseudonyms_are_numbered_in_the_originals_order() -> None:
-    """Sorting by a scrubbed column keeps the original order (DC01 < WKS-0001 < WKS-0002)."""
+    """Sorting by a pseudonymised column keeps the original order (DC01 < WKS-0001 < WKS-0002)."""
     names = learn()
     originals = ["WKS-0002", "DC01", "WKS-0001"]
-    assert sorted(names.scrub(n) for n in originals) == [names.scrub(n) for n in sorted(originals)]
+    assert sorted(names.pseudonymise(n) for n in originals) == [names.pseudonymise(n) for n in sorted(originals)]
 
 
 def test_windows_own_accounts_and_built_in_collections_stay() -> None:
     names = learn()
-    assert names.scrub("NT AUTHORITY\\SYSTEM, BUILTIN\\Administrators, All Systems") == \
+    assert names.pseudonymise("NT AUTHORITY\\SYSTEM, BUILTIN\\Administrators, All Systems") == \
         "NT AUTHORITY\\SYSTEM, BUILTIN\\Administrators, All Systems"
 
 
@@ -94,24 +94,24 @@ def test_credentials_are_redacted_wherever_they_are() -> None:
     """JWTs, ``Bearer`` tokens and the values of secret-named keys never reach a recording."""
     jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJqZG9lIn0.c2lnbmF0dXJl"
     names = learn()
-    assert names.scrub(f"token {jwt} seen") == f"token {REDACTED} seen"
-    assert names.scrub("Authorization: Bearer 0123456789abcdef0123") == f"Authorization: Bearer {REDACTED}"
-    assert names.scrub_json({"access_token": "abc", "nested": [{"password": "pw", "n": 1}]}) == \
+    assert names.pseudonymise(f"token {jwt} seen") == f"token {REDACTED} seen"
+    assert names.pseudonymise("Authorization: Bearer 0123456789abcdef0123") == f"Authorization: Bearer {REDACTED}"
+    assert names.pseudonymise_json({"access_token": "abc", "nested": [{"password": "pw", "n": 1}]}) == \
         {"access_token": REDACTED, "nested": [{"password": REDACTED, "n": 1}]}
 
 
-def test_names_given_explicitly_are_scrubbed_too() -> None:
+def test_names_given_explicitly_get_pseudonyms_too() -> None:
     """A name the exchanges don't reveal as one (here in free text only) can be listed."""
     names = learn(names=("PRJ-NEPTUNE", "bob@fabrikam.com", "Project Neptune", "WKS-0001"))
     assert names["WKS-0001"] == "DEVICE-0003"  # what the exchanges show it to be
-    assert names.scrub("PRJ-NEPTUNE bob@fabrikam.com Project Neptune fabrikam.com") == \
+    assert names.pseudonymise("PRJ-NEPTUNE bob@fabrikam.com Project Neptune fabrikam.com") == \
         "TERM-0001 user0002@domain2.example TERM-0002 domain2.example"
 
 
-def test_a_frame_is_scrubbed_as_its_rows_were() -> None:
-    """``scrub_frame`` gives a recorded run's frame as a replay shows it: text cells only."""
+def test_a_frame_is_pseudonymised_as_its_rows_were() -> None:
+    """``pseudonymise_frame`` gives a recorded run's frame as a replay shows it: text cells only."""
     names = learn()
     frame = pd.DataFrame({"Device": ["WKS-0001", None], "n": [1, 2], "UserName": ["CONTOSO\\jdoe", "x"]})
     expected = pd.DataFrame({"Device": ["DEVICE-0003", None], "n": [1, 2], "UserName": ["DOMAIN1\\user0002", "x"]})
-    pd.testing.assert_frame_equal(names.scrub_frame(frame), expected)
+    pd.testing.assert_frame_equal(names.pseudonymise_frame(frame), expected)
     assert frame["Device"][0] == "WKS-0001"
