@@ -124,7 +124,7 @@ class CMPivotMagic(Magics):
             if not isinstance(stored, QueryResult):
                 raise CMPivotError(f"--on {args.on}: no stored result named '{args.on}'",
                                    hint="use _cmpivot, a variable from -o, or %cmpivot history")
-            result = stored.requery(query_text)
+            result = self.session(args.connection).requery(stored, query_text)
             namespace["_cmpivot"] = result
             for var in (capture, args.output):
                 if var:
