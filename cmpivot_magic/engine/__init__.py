@@ -42,8 +42,7 @@ from typing import Any
 import polars as pl
 
 from ..language import nodes
-from . import frames
-from .executor import collect, execute
+from . import executor, frames
 from .ir import Context
 from .plan import Plan, Schema
 from .planner import Planner
@@ -71,7 +70,7 @@ def evaluate(plan: Plan, tables: Mapping[Any, pl.LazyFrame], *, now: dt.datetime
     """
     made = plan.rows_made()
     rows = None if made is None or input_rows is None else input_rows + made
-    return collect(execute(plan, tables, _context(plan, now)), rows)
+    return executor.run(plan, tables, _context(plan, now), rows)
 
 
 def run_device_part(plan: Plan, tables: Mapping[Any, pl.LazyFrame], *, now: dt.datetime,
@@ -83,7 +82,7 @@ def run_device_part(plan: Plan, tables: Mapping[Any, pl.LazyFrame], *, now: dt.d
     devices' rows equals evaluating it on each device and concatenating (the table backends split
     the result by the device column ``plan.device_schema.device``).
     """
-    return collect(execute(plan, tables, _context(plan, now), steps=plan.device_part), input_rows)
+    return executor.run(plan, tables, _context(plan, now), input_rows, steps=plan.device_part)
 
 
 def run_global_part(plan: Plan, replies: Sequence[pl.DataFrame], *, now: dt.datetime) -> pl.DataFrame:
@@ -97,7 +96,7 @@ def run_global_part(plan: Plan, replies: Sequence[pl.DataFrame], *, now: dt.date
     schema = plan.device_schema
     union = frames.union(replies, schema)
     source = frames.normalise_frame(union, schema)
-    return collect(execute(plan, {}, _context(plan, now), steps=plan.global_part, source=source), union.height)
+    return executor.run(plan, {}, _context(plan, now), union.height, steps=plan.global_part, source=source)
 
 
 def _context(plan: Plan, now: dt.datetime | None) -> Context:

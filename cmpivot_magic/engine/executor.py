@@ -58,6 +58,42 @@ def collect(lf: pl.LazyFrame, rows: int | None) -> pl.DataFrame:
     return lf.collect(engine="in-memory" if small else "auto")
 
 
+def run(
+    plan: p.Plan,
+    tables: Mapping[Any, pl.LazyFrame],
+    ctx: Context,
+    rows: int | None,
+    steps: tuple[p.PlanStep, ...] | None = None,
+    source: pl.LazyFrame | None = None,
+) -> pl.DataFrame:
+    """``execute`` then ``collect``: the rows of ``plan`` (or of ``steps`` from ``source``).
+
+    A failure while polars computes the rows is re-raised naming the first step whose rows
+    cannot be computed (found by collecting each prefix of the steps in turn: slow, but only
+    once something has already failed)."""
+    steps = plan.steps if steps is None else steps
+    lf = execute(plan, tables, ctx, steps, source)
+    try:
+        return collect(lf, rows)
+    except CMPivotError:
+        raise
+    except Exception as err:
+        step = _first_failing(plan, tables, ctx, steps, source)
+        if step is None:  # no step: the given rows themselves could not be read
+            raise CMPivotError(f"the rows could not be read: {err}") from err
+        raise _naming(CMPivotError(f"step '{step.describe()}' failed: {err}"), step) from err
+
+
+def _first_failing(plan: p.Plan, tables: Mapping[Any, pl.LazyFrame], ctx: Context,
+                   steps: tuple[p.PlanStep, ...], source: pl.LazyFrame | None) -> p.Step | None:
+    for k in range(1, len(steps)):
+        try:
+            execute(plan, tables, ctx, steps[:k], source).collect()
+        except Exception:
+            return steps[k - 1].step
+    return steps[-1].step if steps else None
+
+
 class _Runner:
     """Runs steps over ``tables`` (keyed by table name, or by (entity, arguments)) under ``ctx``."""
 
@@ -332,4 +368,4 @@ def _from_json(text: Any, target: ScalarType | None) -> Any:
     return value
 
 
-__all__ = ["IN_MEMORY_BELOW", "collect", "execute"]
+__all__ = ["IN_MEMORY_BELOW", "collect", "execute", "run"]
