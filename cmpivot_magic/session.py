@@ -19,14 +19,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
-import polars as pl
 
+from . import engine
 from .backends.base import Backend, BackendOperation, DeviceReply, DeviceRequest, DeviceStatus, Target
-from .engine import evaluate as ev
-from .engine.ir import Context
+from .engine import frames
+from .engine.plan import DEVICE, HIDDEN_DEVICE, Join
 from .errors import CMPivotError, QuerySemanticError
 from .history import HistoryStore, open_default
-from .query import Query, parse
+from .query import Query, evaluate, parse
 from .results import QueryResult, status_frame
 
 PROFILES = ("onprem", "tenant-attach")
@@ -163,6 +163,50 @@ class Session:
     def run(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
             collection: str | None = None, timeout: float | None = None) -> QueryResult:
         return self.submit(query, devices=devices, collection=collection, timeout=timeout).result()
+
+    def retry(self, result: QueryResult, *, offline: bool = True, failed: bool = True, pending: bool = True,
+              timeout: float | None = None) -> QueryResult:
+        """Ask only the devices of ``result`` that were offline, failed or pending again, through
+        this session; a new result with their fresh rows merged in and the whole query re-combined
+        over every device's rows (devices that answered before are not queried again)."""
+        if not result.targets or result.now is None:
+            raise CMPivotError("this result does not say which devices it was sent to, so it cannot be retried",
+                               hint="results from Session.run or %%cmpivot can be retried")
+        wanted = {s for s, on in (("Offline", offline), ("Failed", failed), ("Pending", pending)) if on}
+        again = result.status.loc[result.status["Status"].isin(wanted), "Device"].tolist()
+        if not again:
+            return result
+        op = self.submit(result.query, devices=again, timeout=timeout)
+        op.result()
+        merged = {**result.replies, **op.replies}
+        request = DeviceRequest(query=result.query, targets=result.targets, timeout=op.request.timeout, now=result.now)
+        return combine(self, request, op.id, merged, "did not answer the retry before the timeout")
+
+    def requery(self, result: QueryResult, text: str) -> QueryResult:
+        """Evaluate another query over the rows ``result``'s devices already sent, without asking
+        them again (CMPivot's "Run query" re-evaluation). The rows are the stored query's device
+        part, so a query over the same entity can filter, summarize or chart them differently."""
+        plan = result.query.plan
+        if any(isinstance(s.step, Join) for s in plan.device_part):
+            raise CMPivotError("this result joined several entities; requery works on one entity's rows",
+                               hint="run the new query on the devices instead")
+        entity = next(plan.scans()).table
+        q = parse(text)
+        wanted = {s.table for s in q.plan.scans()}
+        if wanted != {entity}:
+            raise CMPivotError(f"the stored rows are {entity} rows; this query reads {', '.join(sorted(wanted))}",
+                               hint="run it on the devices instead")
+        rows = frames.union([r.rows for r in result.replies.values() if r.rows is not None], plan.device_schema)
+        if plan.device_schema.device == HIDDEN_DEVICE:
+            rows = rows.rename({HIDDEN_DEVICE: DEVICE})
+        try:
+            df = evaluate(q, {entity: rows}, now=result.now)
+        except CMPivotError as err:
+            raise CMPivotError(f"cannot re-evaluate over the stored rows: {err.message}",
+                               hint=f"the stored rows have: {', '.join(c for c in rows.columns)}") from None
+        return QueryResult(df=df, status=result.status, query=q, operation_id=result.operation_id,
+                           connection=result.connection, chart_spec=q.plan.render, replies=result.replies,
+                           targets=result.targets, now=result.now)
 
 
 def _check_tenant_attach(q: Query) -> None:
@@ -301,28 +345,16 @@ def combine(session: Session, request: DeviceRequest, operation_id: int, replies
     """The answer from devices' replies: the global part evaluated over the union of their rows."""
     q = request.query
     plan = q.plan
-    device_schema = plan.device_schema
-    names = list(device_schema.names)
     # The union in target order, not arrival order: the same query over the same devices gives the
     # same rows in the same order however the replies raced (`top` and `take` break ties by it).
     order = {t.resource_id: i for i, t in enumerate(request.targets)}
     answered = sorted(replies.values(), key=lambda r: (order.get(r.resource_id, len(order)), r.resource_id))
-    frames = [r.rows for r in answered if r.rows is not None and r.rows.height]
-    if frames:
-        frames = [f if f.columns == names else f.select(names) for f in frames]
-        union = pl.concat(frames, how="vertical_relaxed", rechunk=False)
-    else:
-        union = pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in device_schema.columns})
-    union_lf = ev.normalise_frame(union, device_schema)
-    ctx = Context(now=request.now, case_insensitive=True)
-    rows = ev.collect(ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf), union.height)
-    df = ev.to_pandas(rows, plan.schema)
-    if "Device" in df.columns and df.columns[0] != "Device":
-        df = df[["Device", *[c for c in df.columns if c != "Device"]]]
+    rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
+    df = frames.to_pandas(rows, plan.schema, device_first=True)
     status = status_frame(request.targets, replies, pending_reason=pending_reason)
     return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,
                        chart_spec=plan.render, finished=dt.datetime.now(dt.UTC), replies=dict(replies),
-                       session=session, request=request)
+                       targets=request.targets, now=request.now)
 
 
 def next_operation_id() -> int:

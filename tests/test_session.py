@@ -14,9 +14,8 @@ import polars as pl
 import pytest
 
 import cmpivot_magic as cm
-from cmpivot_magic import catalog
-from cmpivot_magic.engine import evaluate as ev
-from cmpivot_magic.engine.ir import Context
+from cmpivot_magic import catalog, engine
+from cmpivot_magic.engine import frames
 from cmpivot_magic.errors import CMPivotError, QuerySemanticError
 
 SAMPLES = Path(__file__).resolve().parent / "language" / "samples"
@@ -42,10 +41,9 @@ def whole_query(session: cm.Session, op: cm.Operation) -> pd.DataFrame:
     for scan in plan.scans():
         entity = catalog.entity(scan.table)
         frame = backend.source.table(entity, scan.args, answered, op.request.now)  # type: ignore[attr-defined]
-        schema = ev.schema_of_frame(frame, "Device")
-        tables[(scan.table, scan.args) if scan.args else scan.table] = ev.normalise_frame(frame, schema)
-    out = ev.execute(plan, tables, Context(now=op.request.now)).collect()
-    return ev.to_pandas(out, plan.schema)
+        schema = frames.schema_of_frame(frame, "Device")
+        tables[(scan.table, scan.args) if scan.args else scan.table] = frames.normalise_frame(frame, schema)
+    return frames.to_pandas(engine.evaluate(plan, tables, now=op.request.now), plan.schema)
 
 
 @pytest.mark.parametrize("sid", VALID)

@@ -20,10 +20,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from .. import catalog
-from ..engine import evaluate as ev
+from .. import catalog, engine
+from ..engine import frames
 from ..engine import plan as p
-from ..engine.ir import Context
 from .base import (
     MAX_RESULT_BYTES,
     DeviceReply,
@@ -119,8 +118,7 @@ class TableBackend:
         except EntityUnavailable as err:
             return [(latency[t.resource_id], DeviceReply(t.name, t.resource_id, DeviceStatus.FAILED, error=str(err),
                                                          elapsed=latency[t.resource_id])) for t in answering]
-        ctx = Context(now=request.now, case_insensitive=True)
-        rows = ev.collect(ev.execute(plan, tables, ctx, steps=plan.device_part), input_rows)
+        rows = engine.run_device_part(plan, tables, now=request.now, input_rows=input_rows)
         device_col = plan.device_schema.device or p.DEVICE
         rows, truncated = truncate_per_device(rows, device_col, self.max_result_bytes)
         by_name = split_by_device(rows, device_col)
@@ -149,7 +147,7 @@ class TableBackend:
             frame = self.source.table(entity, scan.args, ids, now, cols)
             rows += frame.height
             schema = p.Schema(tuple(entity.schema.items()), p.DEVICE)
-            tables[key] = ev.normalise_frame(frame.select(schema.names), schema)
+            tables[key] = frames.normalise_frame(frame.select(schema.names), schema)
         return tables, rows
 
     def _resolve_names(self, names: Sequence[str], devices: pd.DataFrame) -> tuple[Target, ...]:
