@@ -17,7 +17,6 @@ from .errors import (
     PublicClientFlowsDisabledError,
     QuerySemanticError,
     QuerySyntaxError,
-    QueryTimeoutError,
     SignInError,
     UnknownAppIdUriError,
 )
@@ -48,7 +47,6 @@ __all__ = [
     "QueryResult",
     "QuerySemanticError",
     "QuerySyntaxError",
-    "QueryTimeoutError",
     "Session",
     "SignInError",
     "UnknownAppIdUriError",
