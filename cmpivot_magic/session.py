@@ -46,9 +46,9 @@ def connect(url: str = "local://", *, profile: str = "onprem",
             history: HistoryStore | Default | str | Path | None = DEFAULT_HISTORY, **options: Any) -> Session:
     """Connect to a site: ``local://`` (this machine), ``demo://?devices=200&seed=7`` (a simulated
     site) or ``https://<provider>/AdminService``. ``profile="tenant-attach"`` applies the Intune
-    admin center's rules to every query. ``history`` is where operations are kept ("default": the
-    user data folder or ``$CMPIVOT_MAGIC_HISTORY_DIR``, also ``DEFAULT_HISTORY``; a path; or None
-    for no history).
+    admin center's rules to every query. ``history`` is where operations are kept
+    (``DEFAULT_HISTORY``, also spelled ``"default"``: the user data folder or
+    ``$CMPIVOT_MAGIC_HISTORY_DIR``; a path; a ``HistoryStore``; or None for no history).
     ``record="site.json"`` records an AdminService session, scrubbed; ``replay:///abs/site.json``
     replays one offline (keeping no history unless ``history`` is a path)."""
     if profile not in PROFILES:
@@ -77,12 +77,13 @@ def connect(url: str = "local://", *, profile: str = "onprem",
         from .backends.adminservice.replay import replay_backend
 
         backend = replay_backend(url, profile=profile, **options)
-        if history_option(history) is DEFAULT_HISTORY:
-            history = None  # a replay keeps no history unless given a place for it
     else:
         raise CMPivotError(f"unknown connection {url!r}",
                            hint="use local://, demo:// or https://<provider>/AdminService")
-    return Session(backend, history_option(history))
+    store = history_option(history)
+    if scheme == "replay" and store is DEFAULT_HISTORY:
+        store = None  # a replay keeps no history unless given a place for it
+    return Session(backend, store)
 
 
 class Session:
