@@ -18,7 +18,6 @@ from .errors import (
     PublicClientFlowsDisabledError,
     QuerySemanticError,
     QuerySyntaxError,
-    QueryTimeoutError,
     SignInError,
     UnknownAppIdUriError,
 )
@@ -60,7 +59,6 @@ __all__ = [
     "QueryResult",
     "QuerySemanticError",
     "QuerySyntaxError",
-    "QueryTimeoutError",
     "Session",
     "SignInError",
     "UnknownAppIdUriError",

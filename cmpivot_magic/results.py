@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .backends.base import DeviceReply, DeviceStatus, Target
+from .backends.base import ANSWERED, DeviceReply, DeviceStatus, Target
 from .errors import CMPivotError
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def summarize_status(status: pd.DataFrame) -> str:
     """
     counts = status["Status"].value_counts()
     total = len(status)
-    done = int(counts.get("Completed", 0) + counts.get("Truncated", 0))
+    done = int(sum(counts.get(s.value, 0) for s in ANSWERED))
     offline = int(counts.get("Offline", 0))
     failed = int(counts.get("Failed", 0))
     text = (f"Query completed on {done} of {total} client{'s' if total != 1 else ''} "
@@ -106,7 +106,8 @@ class QueryResult:
 
     @property
     def devices_answered(self) -> int:
-        return int(self.status["Status"].isin(["Completed", "Truncated"]).sum())
+        """Devices that answered with rows (``ANSWERED``: Completed or Truncated)."""
+        return int(self.status["Status"].isin([s.value for s in ANSWERED]).sum())
 
     def to_csv(self, path: str | Path | None = None, **kwargs: Any) -> str | None:
         """All rows as CSV (to ``path``, or returned as text)."""

@@ -9,23 +9,30 @@ part over the union of the replies. ``Session.run`` is ``submit(...).result()``.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pandas as pd
 
 from . import engine
-from .backends.base import Backend, BackendOperation, DeviceReply, DeviceRequest, DeviceStatus, Target
+from .backends.base import (
+    ANSWERED,
+    Backend,
+    BackendOperation,
+    DeviceReply,
+    DeviceRequest,
+    DeviceStatus,
+    Target,
+)
+from .backends.targets import requested_collection
 from .engine import frames
 from .engine.plan import DEVICE, HIDDEN_DEVICE, Join
 from .errors import CMPivotError, QuerySemanticError
-from .history import HistoryStore, open_default
+from .history import DEFAULT_HISTORY, Default, HistoryStore, history_option, open_default
 from .query import Query, evaluate, parse
 from .results import QueryResult, status_frame
 
@@ -34,19 +41,14 @@ ONPREM_TIMEOUT = 3600.0  # a CMPivot operation lives one hour on-prem …
 TENANT_ATTACH_TIMEOUT = 600.0  # … and ten minutes from the Intune admin center
 CONSOLE_ONLY_MESSAGE = "the Intune admin center does not support {what}; it runs only from the ConfigMgr console"
 
-# Local backends number their own operations (a site's SMS Provider numbers real ones). The ids
-# must stay unique across processes and kernels, since history and resume key results by them:
-# microseconds since the epoch, with the process id in the low digits, increasing in a process.
-_last_id = 0
-_id_lock = threading.Lock()
 
-
-def connect(url: str = "local://", *, profile: str = "onprem", history: str | Path | None = "default",
-            **options: Any) -> Session:
+def connect(url: str = "local://", *, profile: str = "onprem",
+            history: HistoryStore | Default | str | Path | None = DEFAULT_HISTORY, **options: Any) -> Session:
     """Connect to a site: ``local://`` (this machine), ``demo://?devices=200&seed=7`` (a simulated
     site) or ``https://<provider>/AdminService``. ``profile="tenant-attach"`` applies the Intune
-    admin center's rules to every query. ``history`` is where operations are kept ("default": the
-    user data folder or ``$CMPIVOT_MAGIC_HISTORY_DIR``; a path; or None for no history).
+    admin center's rules to every query. ``history`` is where operations are kept
+    (``DEFAULT_HISTORY``, also spelled ``"default"``: the user data folder or
+    ``$CMPIVOT_MAGIC_HISTORY_DIR``; a path; a ``HistoryStore``; or None for no history).
     ``record="site.json"`` records an AdminService session, scrubbed; ``replay:///abs/site.json``
     replays one offline (keeping no history unless ``history`` is a path)."""
     if profile not in PROFILES:
@@ -66,47 +68,60 @@ def connect(url: str = "local://", *, profile: str = "onprem", history: str | Pa
 
         # options: token=, auth="negotiate", verify="root.pem", record="site.json", request_timeout=, ...
         backend = AdminServiceBackend.from_url(url, profile=profile, **options)
-        if scheme == "replay":
-            history = None if history == "default" else history
     else:
         raise CMPivotError(f"unknown connection {url!r}",
                            hint="use local://, demo:// or https://<provider>/AdminService")
-    store: HistoryStore | str | None = history if history in ("default", None) else HistoryStore(Path(history))
+    store = history_option(history)
+    if scheme == "replay" and store is DEFAULT_HISTORY:
+        store = None  # a replay keeps no history unless given a place for it
     return Session(backend, store)
 
 
-def url_options(url: str) -> dict[str, str]:
-    """``demo://?devices=500&seed=7`` → ``{'devices': '500', 'seed': '7'}``."""
-    return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
 class Session:
-    def __init__(self, backend: Backend, history: HistoryStore | str | None = "default") -> None:
+    """A connection to a site (``connect(url)`` makes one): its devices and collections, and
+    queries run on them through one pipeline.
+
+    ``run(query)`` answers a query and ``submit(query)`` returns the ``Operation`` in flight (for
+    progress and cancelling); ``resume(operation_id)`` re-attaches to one sent earlier. Every
+    operation is kept in ``history`` as its replies stream in, unless history is off.
+
+    Example::
+
+        s = connect("demo://?devices=50", history=None)
+        s.run("OS | summarize count() by Caption").df
+    """
+
+    def __init__(self, backend: Backend,
+                 history: HistoryStore | Default | str | Path | None = DEFAULT_HISTORY) -> None:
         self.backend = backend
-        self._history = history
+        self._history = history_option(history)
 
     @property
     def history(self) -> HistoryStore | None:
         """Where operations are persisted as they stream in (None when history is off)."""
-        if self._history == "default":
+        if self._history is DEFAULT_HISTORY:
             self._history = open_default()
         return self._history if isinstance(self._history, HistoryStore) else None
 
     @property
     def url(self) -> str:
+        """The connection URL."""
         return self.backend.url
 
     @property
     def profile(self) -> str:
+        """``"onprem"``, or ``"tenant-attach"`` for the Intune admin center's rules."""
         return self.backend.profile
 
     def __repr__(self) -> str:
         return f"Session({self.url!r}, profile={self.profile!r})"
 
     def devices(self) -> pd.DataFrame:
+        """The devices you can target: one row each, with Name and ResourceId first."""
         return self.backend.devices()
 
     def collections(self) -> pd.DataFrame:
+        """The collections you can target: CollectionID, Name, MemberCount, ..."""
         return self.backend.collections()
 
     def prepare(self, query: str | Query) -> Query:
@@ -121,10 +136,20 @@ class Session:
 
     def submit(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
                collection: str | None = None, timeout: float | None = None) -> Operation:
+        """Send a query to devices and return at once with the ``Operation`` in flight.
+
+        ``query`` is CMPivot text (or a parsed ``Query``); syntax and semantic errors are raised
+        here, before anything is sent. The query goes to ``devices`` (names, any case) or to the
+        members of ``collection`` (an ID such as ``"SMS00001"``, the default), not both.
+        ``timeout`` (seconds) is capped by the profile's limit: one hour on-prem, ten minutes for
+        tenant attach; devices that have not answered by then stay Pending in the result. Iterate
+        ``operation.updates()`` for progress, or call ``operation.result()`` to wait for the answer.
+        """
         q = self.prepare(query)
         if isinstance(devices, str):
             devices = [devices]
-        targets = self.backend.resolve(list(devices) if devices is not None else None, collection)
+        wanted = list(devices) if devices is not None else None
+        targets = self.backend.resolve(wanted, collection)
         if self.profile == "tenant-attach" and len(targets) != 1:
             raise CMPivotError(
                 f"the Intune admin center queries a single device, but {len(targets)} are targeted",
@@ -133,10 +158,10 @@ class Session:
         limit = TENANT_ATTACH_TIMEOUT if self.profile == "tenant-attach" else ONPREM_TIMEOUT
         timeout = min(timeout, limit) if timeout is not None else limit
         now = dt.datetime.now(dt.UTC)
-        request = DeviceRequest(q, targets, timeout, now)
+        request = DeviceRequest(q, targets, timeout, now, requested_collection(wanted, collection))
         operation = Operation(self, request, self.backend.submit(request))
         if self.history is not None:
-            self.history.start(operation.id, self.url, q.text, targets, collection, now, timeout)
+            self.history.start(operation.id, self.url, q.text, targets, request.collection, now, timeout)
         return operation
 
     def resume(self, operation_id: int) -> Operation:
@@ -150,18 +175,25 @@ class Session:
         if stored.connection != self.url:
             raise CMPivotError(f"operation {operation_id} ran on {stored.connection}, not {self.url}",
                                hint=f"connect({stored.connection!r}).resume({operation_id})")
-        request = DeviceRequest(self.prepare(stored.query), stored.targets, stored.timeout, stored.now)
+        request = DeviceRequest(self.prepare(stored.query), stored.targets, stored.timeout, stored.now,
+                                stored.collection)
         done = store.replies(operation_id)
-        resume = getattr(self.backend, "resume", None)
-        if resume is None:
-            raise CMPivotError(f"{self.url} cannot re-attach to an operation")
-        handle = resume(operation_id, request, set(done))
+        handle = self.backend.resume(operation_id, request, set(done))
         operation = Operation(self, request, handle, started=stored.now)
         operation.replies.update(done)
         return operation
 
     def run(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
             collection: str | None = None, timeout: float | None = None) -> QueryResult:
+        """Run a query on devices and return its answer once they have replied (or the timeout
+        passed): ``submit(...).result()``.
+
+        The result's ``df`` holds the rows (Device first), ``status`` one row per targeted device
+        (Completed, Truncated, Failed with its error, Offline or Pending) and ``summary`` the
+        status-bar line. Targets and timeout are as for ``submit``::
+
+            session.run("Disk | where FreeSpace < 10 * 1024 * 1024 * 1024", collection="SMS00001")
+        """
         return self.submit(query, devices=devices, collection=collection, timeout=timeout).result()
 
     def retry(self, result: QueryResult, *, offline: bool = True, failed: bool = True, pending: bool = True,
@@ -237,7 +269,8 @@ class Progress:
 
     @property
     def answered(self) -> int:
-        return self.completed + self.truncated
+        """Devices that answered with rows (``ANSWERED``: Completed or Truncated)."""
+        return sum(getattr(self, status.name.lower()) for status in ANSWERED)  # fields are named by status
 
     @property
     def pending(self) -> int:
@@ -276,8 +309,7 @@ class Operation:
         """Yield a ``Progress`` each time devices answer, until all have or the timeout passes."""
         # a backend that keeps its own clock (the demo site's simulated latencies) applies the
         # timeout itself; otherwise it is wall-clock time from when the query was sent
-        own_clock = getattr(self.handle, "applies_timeout", False)
-        deadline = float("inf") if own_clock else self._started + self.request.timeout
+        deadline = float("inf") if self.handle.owns_clock else self._started + self.request.timeout
         while not self.handle.done() and not self.cancelled:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -357,12 +389,4 @@ def combine(session: Session, request: DeviceRequest, operation_id: int, replies
                        targets=request.targets, now=request.now)
 
 
-def next_operation_id() -> int:
-    global _last_id
-    with _id_lock:
-        candidate = (time.time_ns() // 1000) * 1000 + os.getpid() % 1000
-        _last_id = max(candidate, _last_id + 1000)
-        return _last_id
-
-
-__all__ = ["Operation", "Progress", "Session", "connect", "next_operation_id", "url_options"]
+__all__ = ["Operation", "Progress", "Session", "connect"]

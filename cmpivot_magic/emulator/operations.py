@@ -206,7 +206,7 @@ class EmulatedOperation:
     def _answer_chunk(self, chunk: list[Answer]) -> None:
         targets = tuple(Target(a.name, a.resource_id) for a in chunk)
         request = DeviceRequest(self.query, targets, timeout=1e12, now=self.now)
-        replies = {r.resource_id: r for _, r in self.backend.submit(request).replies}
+        replies = {r.resource_id: r for r in self.backend.submit(request).replies()}
         frames: list[pl.DataFrame] = []
         for a in chunk:
             reply = replies.get(a.resource_id)
