@@ -24,6 +24,7 @@ and JupyterLab's "Run All" carry on past them.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
 import textwrap
@@ -386,7 +387,7 @@ def execute(nb: NotebookNode) -> NotebookNode:
     """Run the notebook in its folder and keep only the checked cells' outputs."""
     from nbclient import NotebookClient
 
-    metadata = nb.metadata
+    metadata = copy.deepcopy(nb.metadata)  # the kernel fills in language_info and widget state; keep ours
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k in _ISOLATE or k.startswith("CMPIVOT_MAGIC_")}
     try:
         NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}).execute()
