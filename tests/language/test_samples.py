@@ -7,13 +7,15 @@ how far it gets; ``language.samples`` reads them. ``R106`` is the reconstructed 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cmpivot_magic.errors import QuerySyntaxError
 from cmpivot_magic.language import nodes as n
 from cmpivot_magic.language.parser import parse_text
 from cmpivot_magic.language.printer import format_query
-from language.samples import PARSES, SAMPLES
+from language.samples import PARSES, SAMPLES, load
 from language.samples import text as sample
 
 # the reference's corpus index; whether each query parses is declared in its file, not here
@@ -35,6 +37,27 @@ def ops(query: n.QueryText) -> tuple[n.Operator, ...]:
 def test_the_corpus_is_complete() -> None:
     """Every ID of the reference's corpus index has a file, and there are no strays."""
     assert sorted(SAMPLES) == sorted(CORPUS)
+
+
+def test_a_sample_file_reads_its_meta_lines_and_keeps_the_query_verbatim(tmp_path: Path) -> None:
+    """The meta lines at the top declare the outcome, title and sentence; the rest is the query, as is."""
+    path = tmp_path / "X01.kql"
+    path.write_text("// expect: plan-error: unknown column 'Hash'\n// title: T\n// about: A.\n//x: y\nOS \n",
+                    encoding="utf-8")
+    sample = load(path)
+    assert (sample.id, sample.outcome, sample.error, sample.title, sample.about) == (
+        "X01", "plan-error", "unknown column 'Hash'", "T", "A.")
+    assert sample.text == "//x: y\nOS \n"
+    assert sample.parses and not sample.plans and not sample.runs
+
+
+@pytest.mark.parametrize("first_line", ["Bios", "// expect: run", "// expect: runs: extra", "// expect: plan-error"])
+def test_a_sample_file_without_a_valid_expect_line_is_refused_by_name(tmp_path: Path, first_line: str) -> None:
+    """A file whose first line is not a well-formed `// expect:` line fails loudly, naming the file."""
+    path = tmp_path / "X02.kql"
+    path.write_text(f"{first_line}\nBios\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"X02\.kql: the first line must be"):
+        load(path)
 
 
 @pytest.mark.parametrize("sample_id", PARSES)
