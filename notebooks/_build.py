@@ -73,8 +73,9 @@ def code(text: str, *, checked: bool = False, raises: bool = False) -> Cell:
 
 # ----------------------------------------------------------------------------------------- 04
 
-# Notebook 04's sections: a title, an introduction, and the ids of the samples it runs (the query,
-# its title and its sentence come from the sample's file, in the order of the ids)
+# Notebook 04's sections: a title, an introduction, and the pattern of the ids of the samples it
+# runs, in id order (each sample's query, title and sentence come from its file). The samples whose
+# file says they fail are shown together at the end, in the same order.
 SECTIONS: list[tuple[str, str, str]] = [
     ("Official sample scripts",
      "The queries of Microsoft's *CMPivot sample scripts* page (the same for on-prem and tenant attach).",
@@ -89,15 +90,6 @@ SECTIONS: list[tuple[str, str, str]] = [
      "Two queries from early ConfigMgr releases, and one rebuilt from a real CMPivot client run.",
      r"[HR]\d+"),
 ]
-# Why each published query that does not run is wrong (its file declares that it fails, and how);
-# every sample whose file says `// expect: runs` has a place in SECTIONS instead
-FAILING: dict[str, str] = {
-    "S13": "**S13 as one block**: the sample page shows four registry queries in one code block; run\n"
-           "  together they are not one query.",
-    "H03": "**H03**: the 1806 documentation misspells `summarize`.",
-    "H04": "**H04**: a preview used the column `Hash`; the released `File()` entity calls it `SHA256Hash`.",
-}
-NEGATIVE_SAMPLES = tuple(FAILING)
 BY_DAY = ("S03", "D21", "S09", "D14")  # bucket by calendar day: the buckets move with the clock
 
 
@@ -105,24 +97,23 @@ def sample_query(sample_id: str) -> str:
     return SAMPLES[sample_id].text.rstrip("\n")
 
 
-def section_ids(pattern: str) -> list[str]:
-    """The samples of one section that run, in id order."""
-    return [sid for sid, sample in SAMPLES.items() if sample.runs and re.fullmatch(pattern, sid)]
+def section_ids(pattern: str, *, runs: bool = True) -> list[str]:
+    """The samples of one section that run (or, with runs=False, that fail), in id order."""
+    return [sid for sid, sample in SAMPLES.items() if sample.runs == runs and re.fullmatch(pattern, sid)]
 
 
-def check_corpus() -> list[str]:
-    """The ids 04 runs, in section order, once every sample has its place: a section if its file says
-    `// expect: runs`, FAILING if not."""
-    ids = [sid for _, _, pattern in SECTIONS for sid in section_ids(pattern)]
-    running = {sid for sid, s in SAMPLES.items() if s.runs}
-    untitled = [sid for sid in running if not (SAMPLES[sid].title and SAMPLES[sid].about)]
-    if untitled:
-        raise SystemExit(f"notebooks/_build.py: give these samples `// title:` and `// about:` lines: {untitled}")
-    if sorted(ids) != sorted(running) or set(FAILING) != set(SAMPLES) - running:
-        raise SystemExit(f"notebooks/_build.py: SECTIONS must hold each sample whose file says `// expect: runs` "
-                         f"once, and FAILING the others: {sorted(set(ids) ^ running)}, "
-                         f"{sorted(set(FAILING) ^ (set(SAMPLES) - running))}")
-    return ids
+def in_order(*, runs: bool) -> list[str]:
+    return [sid for _, _, pattern in SECTIONS for sid in section_ids(pattern, runs=runs)]
+
+
+def check_corpus() -> None:
+    """Every sample has its place in a section, a title and a sentence."""
+    placed = in_order(runs=True) + in_order(runs=False)
+    untitled = [sid for sid in placed if not (SAMPLES[sid].title and SAMPLES[sid].about)]
+    if sorted(placed) != sorted(SAMPLES) or untitled:
+        raise SystemExit(f"notebooks/_build.py: samples in no section or in two: {sorted(set(SAMPLES) ^ set(placed))}"
+                         f" or {sorted(sid for sid in placed if placed.count(sid) > 1)}; "
+                         f"samples without `// title:` and `// about:` lines: {untitled}")
 
 
 def introduction() -> list[Cell]:
@@ -175,16 +166,18 @@ def sample_cells(sid: str) -> list[Cell]:
 
 def failing_cells() -> list[Cell]:
     """The published queries that must fail, each with its error; then two that tenant attach refuses."""
-    wrong = "".join(f'    "{sid}": r"""{sample_query(sid)}""",\n' for sid in FAILING)
+    failing = in_order(runs=False)
+    wrong = "".join(f'    "{sid}": r"""{sample_query(sid)}""",\n' for sid in failing)
     heading = md("""
         ## Queries that must fail
 
-        Three published queries are wrong, and the right answer is an error that says why — before
+        These published queries are wrong, and the right answer is an error that says why — before
         anything is sent to a device. In a `%%cmpivot` cell you would see the message with a caret
         under the problem; here they run from Python inside `try`/`except`, so the notebook carries on.
         """)
+    why = [f"* **{sid} — {SAMPLES[sid].title}**: {SAMPLES[sid].about}" for sid in failing]
     return [
-        Cell("markdown", heading.source + "\n\n" + "\n".join(f"* {why}" for why in FAILING.values())),
+        Cell("markdown", heading.source + "\n\n" + "\n".join(why)),
         code("import cmpivot_magic as cm\n\nwrong = {\n" + wrong + "}\n" + textwrap.dedent("""
             for sample_id, query in wrong.items():
                 try:
@@ -257,13 +250,13 @@ def summary_cells(ids: list[str]) -> list[Cell]:
 
 
 def samples() -> list[Cell]:
-    ids = check_corpus()
+    check_corpus()
     cells = introduction()
     for title, intro, pattern in SECTIONS:
         cells.append(md(f"## {title}\n\n{intro}"))
         for sid in section_ids(pattern):
             cells += sample_cells(sid)
-    return cells + failing_cells() + summary_cells(ids)
+    return cells + failing_cells() + summary_cells(in_order(runs=True))
 
 
 # ----------------------------------------------------------------------------------------- building

@@ -109,7 +109,6 @@ def test_sample_notebook_runs_every_reference_sample() -> None:
     run = {m.group(1) for c in nb.cells for m in [re.match(r"%%cmpivot -o (\w+)\n", c.source)] if m}
     assert set(samples.RUNS) <= run, sorted(set(samples.RUNS) - run)
     negative = set(samples.SAMPLES) - set(samples.RUNS)
-    assert negative == set(BUILD.NEGATIVE_SAMPLES)
     source = "\n".join(c.source for c in nb.cells)
     assert all(f'"{sid}": r"""' in source for sid in negative)
 

@@ -7,8 +7,8 @@ lines. The first says how far the query gets:
     // expect: plan-error: <message part>    parses; the planner rejects it, saying <message part>
     // expect: parse-error: <message part>   the parser rejects it, saying <message part>
 
-Samples that run then have ``// title:`` and ``// about:`` lines, the heading and the sentence
-notebook 04 shows above the query. Then comes the query exactly as published (byte for byte:
+Then come ``// title:`` and ``// about:`` lines, the heading and the sentence notebook 04 shows
+with the query. Then comes the query exactly as published (byte for byte:
 trailing spaces and HUB12's no-break space included; ``R106`` is the reconstructed query of §10.6).
 ``load`` strips the meta lines, so every reader sees the published text: the parser, planner and
 session tests, and ``notebooks/_build.py``, which runs every sample in notebook 04. It uses the
