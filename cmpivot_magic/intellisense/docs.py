@@ -69,7 +69,7 @@ def _query_doc(masked: str, pos: int, word: str, catalog: Catalog) -> tuple[str,
     if frame is pipe and pipe.bars and pipe.operator is None and low in v.TABLE_OPERATORS:
         w = v.TABLE_OPERATORS[low]
         return _doc(f"{w.label} (table operator)", w.syntax, w.meaning)
-    at_source = frame is pipe and (not pipe.bars and pipe.tokens == 0 or prev == "JOIN" or (
+    at_source = frame is pipe and ((not pipe.bars and pipe.tokens == 0) or prev == "JOIN" or (
         pipe.operator == "JOIN" and prev == "NAME" and ctx.prev(2) == "EQUAL"))
     entity = catalog.find_entity(word)
     if at_source and entity is not None:
@@ -141,11 +141,10 @@ def _origin(c: ColumnInfo, before: str) -> str:
     assigned = re.search(rf"\b{re.escape(c.name)}\s*=(?!=)\s*([^,|\n]+)", before)
     if assigned:
         return f"computed: {c.name} = {assigned.group(1).strip()}"
+    if c.entity is not None and c.source_name is not None:
+        return (f"{c.source_name} of {c.entity}, renamed {c.name} by a join "
+                f"(the left side already has a {c.source_name})")
     if c.entity is not None:
-        base = re.match(r"^(.*?[A-Za-z_])\d+$", c.name)
-        if base and not c.name.lower() == base.group(1).lower() and _entity_has(c.entity, c.name) is False:
-            return (f"{base.group(1)} of {c.entity}, renamed {c.name} by a join "
-                    f"(the left side already has a {base.group(1)})")
         return f"from {c.entity}"
     agg = c.name[:-1] if c.name.endswith("_") else ""
     if agg and v.function_doc(agg) is not None:
@@ -153,11 +152,6 @@ def _origin(c: ColumnInfo, before: str) -> str:
     if c.name == "Count":
         return "made by the count operator"
     return ""
-
-
-def _entity_has(entity: str, column: str) -> bool:
-    found = DOCUMENTED.find_entity(entity)
-    return found is not None and found.column(column) is not None
 
 
 def _option_doc(word: str) -> tuple[str, str] | None:

@@ -30,6 +30,7 @@ class ColumnInfo:
     type: str
     unit: str | None = None
     entity: str | None = None
+    source_name: str | None = None  # the entity's own name for it, when a join suffixed it (Name1 ← Name)
 
     @property
     def detail(self) -> str:
@@ -63,7 +64,8 @@ def _info(name: str, type_: str, entities: list[Entity]) -> ColumnInfo:
         for entity in entities:
             column = entity.column(key)
             if column is not None and column.type.value == type_:
-                return ColumnInfo(name, type_, column.unit, entity.name)
+                renamed = column.name if key != name else None
+                return ColumnInfo(name, type_, column.unit, entity.name, renamed)
     return ColumnInfo(name, type_)
 
 

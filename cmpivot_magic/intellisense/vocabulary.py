@@ -178,7 +178,7 @@ def magic_options() -> tuple[tuple[str, str], ...]:
     """(option, help) of ``%%cmpivot``, read from the magic's own argument parser."""
     from ..magic.magics import CMPivotMagic
 
-    parser = CMPivotMagic.cmpivot.parser  # type: ignore[attr-defined]  (magic_arguments sets it)
+    parser = CMPivotMagic.cmpivot.parser  # magic_arguments sets it
     out: list[tuple[str, str]] = []
     for action in parser._actions:
         for option in action.option_strings:
@@ -192,7 +192,7 @@ def magic_short_options() -> tuple[str, ...]:
     """The one-letter forms (``-c``, ``-d`` ...) of ``%%cmpivot``'s options."""
     from ..magic.magics import CMPivotMagic
 
-    parser = CMPivotMagic.cmpivot.parser  # type: ignore[attr-defined]
+    parser = CMPivotMagic.cmpivot.parser
     return tuple(o for a in parser._actions for o in a.option_strings if not o.startswith("--"))
 
 
