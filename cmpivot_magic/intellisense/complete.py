@@ -61,6 +61,10 @@ def _items(ctx: Context, masked: str, catalog: Catalog) -> list[CompletionItem]:
         return []
     if ctx.frame.kind == "render_with":
         return _render_with(ctx)
+    pipe = ctx.pipeline
+    if ctx.frame.kind == "call" and len(ctx.frames) > 1 and ctx.frames[-2] is pipe and (
+            not pipe.bars or pipe.operator == "JOIN"):
+        return []  # an entity's arguments: a string or a timespan, nothing to offer
     items = _names(ctx, masked, catalog) if "NAME" in ctx.accepts else []
     return items + _keywords(ctx)
 
@@ -68,9 +72,6 @@ def _items(ctx: Context, masked: str, catalog: Catalog) -> list[CompletionItem]:
 def _names(ctx: Context, masked: str, catalog: Catalog) -> list[CompletionItem]:
     """What a NAME at the cursor may be, by the pipeline, operator and parenthesis around it."""
     pipe, frame, prev = ctx.pipeline, ctx.frame, ctx.prev()
-    if frame.kind == "call" and len(ctx.frames) > 1 and ctx.frames[-2] is pipe and (
-            not pipe.bars or pipe.operator == "JOIN"):
-        return []  # an entity's arguments: literals
     if frame is not pipe:
         return _columns(masked, pipe, catalog) + _functions(False)
     if not pipe.bars:

@@ -56,7 +56,7 @@ def _word_at(cell: str, cursor: int) -> tuple[int, int, str] | None:
 
 
 def _query_doc(masked: str, pos: int, word: str, catalog: Catalog) -> tuple[str, str] | None:
-    ctx = context_at(masked, pos)
+    ctx = context_at(masked, pos, words_only=True)
     low = word.lower()
     pipe, frame, prev = ctx.pipeline, ctx.frame, ctx.prev()
     if frame.kind == "render_with" and low in v.RENDER_PROPERTIES:

@@ -165,8 +165,16 @@ def context_at(masked: str, pos: int, words_only: bool = False) -> Context:
         return Context(None, (Frame("pipeline", 0),), (), start, fragment)
     tokens, accepts = replay
     frames = _frames(tokens, offset)
+    if offset:  # the replay started at a '|': the pipeline still starts at 0, after the earlier '|'s
+        frames[0].start, frames[0].bars[:0] = 0, _bars(masked, offset + len("Device "))
     previous = tuple((t.type, str(t)) for t in tokens[-4:])
     return Context(accepts, tuple(frames), previous, start, fragment)
+
+
+def _bars(text: str, end: int) -> list[int]:
+    """The offsets of the '|'s before ``end`` outside strings and comments."""
+    blanked = _OPAQUE.sub(lambda m: " " * len(m.group(0)), text[:end])
+    return [i for i, ch in enumerate(blanked) if ch == "|"]
 
 
 @lru_cache(maxsize=64)

@@ -58,10 +58,11 @@ def entities_named(text: str, catalog: Catalog = DOCUMENTED) -> list[Entity]:
 
 def _info(name: str, type_: str, entities: list[Entity]) -> ColumnInfo:
     base = _SUFFIX.match(name)
-    for key in (name, base.group(1) if base else None):
+    # a suffixed name (Name1) is a right side's column renamed by a join: look right first
+    for key, candidates in ((name, entities), (base.group(1) if base else None, entities[1:] + entities[:1])):
         if key is None:
             continue
-        for entity in entities:
+        for entity in candidates:
             column = entity.column(key)
             if column is not None and column.type.value == type_:
                 renamed = column.name if key != name else None

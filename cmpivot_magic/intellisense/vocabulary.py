@@ -81,7 +81,7 @@ _OPERATOR_SYNTAX = {
 
 # CMPivot's documented functions: parameter lists (reference §5) and return types
 SIGNATURES: dict[str, str] = {
-    "ago": "ago(timespan) → datetime", "now": "now([offset: timespan]) → datetime",
+    "ago": "ago(timespan) → datetime  (now() minus the timespan)", "now": "now([offset: timespan]) → datetime",
     "bin": "bin(value, roundTo) → same type as value",
     "datetime_add": "datetime_add(period: string, amount: long, datetime) → datetime",
     "datetime_diff": "datetime_diff(period: string, datetime1, datetime2) → long",
@@ -97,6 +97,10 @@ SIGNATURES: dict[str, str] = {
     "percentile": "percentile(expr, percentile: real)", "sum": "sum(expr)", "sumif": "sumif(expr, predicate)",
     "datetime": "datetime(yyyy-MM-dd [HH:mm:ss]) → datetime literal (UTC)",
 }
+
+# registry names that are operators written as words, not functions called with parentheses
+_OPERATOR_NAMES = frozenset({"and", "or", "neg", "in", "like", "has", "contains", "startswith", "endswith",
+                             "between"})
 
 JOIN_KINDS = ("inner", "leftouter", "rightouter", "fullouter", "leftanti", "rightanti", "leftsemi", "rightsemi",
               "innerunique")
@@ -139,7 +143,7 @@ def functions(aggregate: bool) -> tuple[tuple[str, str, str], ...]:
     for key, fn in sorted(REGISTRY.items()):
         if fn.aggregate != aggregate or DIALECT not in fn.dialects or not key.isidentifier():
             continue
-        if key in ("and", "or", "not", "neg", "in", "like", "has", "contains", "startswith", "endswith", "between"):
+        if key in _OPERATOR_NAMES:
             continue  # operators, registered under their keyword
         out.append((key, signature(key), fn.doc))
     if not aggregate:
@@ -168,7 +172,7 @@ def function_doc(name: str) -> tuple[str, str, bool] | None:
     if key == "datetime":
         return SIGNATURES["datetime"], "a datetime literal, always UTC", False
     fn = REGISTRY.get(key)
-    if fn is None or DIALECT not in fn.dialects or not key.isidentifier():
+    if fn is None or DIALECT not in fn.dialects or not key.isidentifier() or key in _OPERATOR_NAMES:
         return None
     return signature(key), fn.doc, fn.aggregate
 
