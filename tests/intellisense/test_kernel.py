@@ -126,6 +126,13 @@ def test_shift_tab_on_an_unknown_word_is_not_found_rather_than_python_help(kc: A
     assert reply["found"] is False
 
 
+def test_shift_tab_on_the_magic_itself_is_ipythons_help_for_it(kc: Any) -> None:
+    code = "%%cmpivot --connection demo://\nProcess"
+    reply = kc.inspect(code, 4, 0, reply=True, timeout=30)["content"]
+    assert reply["found"] is True
+    assert "Run a CMPivot query" in reply["data"]["text/plain"]
+
+
 def _comm_round_trip(kc: Any, data: dict[str, Any]) -> dict[str, Any]:
     comm_id = uuid.uuid4().hex
     kc.shell_channel.send(kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "cmpivot.diagnostics",
