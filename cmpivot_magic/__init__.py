@@ -35,6 +35,13 @@ def load_ipython_extension(ipython: object) -> None:
     load(ipython)
 
 
+def unload_ipython_extension(ipython: object) -> None:
+    """``%unload_ext cmpivot_magic``: remove the completion and inspection hooks."""
+    from .magic import unload_ipython_extension as unload
+
+    unload(ipython)
+
+
 def _sign_in_widget(prompt: _prompt.DeviceCodePrompt) -> _prompt.Settle:
     """How a notebook shows the Entra ID device-code prompt: the sign-in widget. Registered here,
     at the top of the house, because the backend must not import widgets (widgets load on first use)."""
