@@ -1,7 +1,8 @@
 """cmpivot-magic: CMPivot queries from Jupyter.
 
 ``connect(url)`` gives a ``Session`` that runs queries on devices; ``parse`` and ``evaluate`` are
-the engine's front door; ``catalog`` lists the entities.
+the engine's front door; ``catalog`` lists the entities; ``query_link`` makes the console's
+``cmpivot:`` links, which every place that takes a query accepts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .errors import (
     SignInError,
     UnknownAppIdUriError,
 )
+from .language.links import query_link
 from .query import Query, evaluate, parse
 from .results import QueryResult
 from .session import Operation, Session, connect
@@ -72,4 +74,5 @@ __all__ = [
     "connect",
     "evaluate",
     "parse",
+    "query_link",
 ]

@@ -19,6 +19,7 @@ from . import engine
 from .engine import frames
 from .engine.plan import DEVICE, Plan, Schema
 from .language import nodes
+from .language.links import query_text
 from .language.parser import parse_text
 from .language.printer import format_pipeline, format_query
 
@@ -83,7 +84,10 @@ def parse(text: str, dialect: str = "cmpivot") -> Query:
 
     >>> print(parse("Process | summarize count() by Name | top 5 by count_").output_schema)
     {'Name': 'string', 'count_': 'long'}
+
+    ``text`` may also be a query link (``cmpivot:…``, the console's "Copy query link").
     """
+    text = query_text(text)
     query = Query(text, _parse_cached(text, dialect), dialect)
     if dialect == "cmpivot":
         query.plan  # noqa: B018  (plan now: errors belong to parse time)
@@ -98,6 +102,8 @@ def evaluate(text: str | Query, tables: Mapping[str, Any] | None = None, *, dial
     dtypes are that table's schema. In the cmpivot dialect the names are entities and each needs a
     ``Device`` column. ``now`` fixes the clock that ``now()`` and ``ago()`` read (UTC).
     """
+    if not isinstance(text, Query):
+        text = query_text(text)
     query = text if isinstance(text, Query) else Query(text, _parse_cached(text, dialect), dialect)
     given, schemas, rows = prepare_tables(tables or {}, query.dialect)
     plan = query.plan_for(schemas)
