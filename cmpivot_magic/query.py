@@ -20,6 +20,8 @@ from .engine.ir import Context
 from .engine.plan import DEVICE, Plan, Schema
 from .engine.planner import Planner
 from .language import nodes
+from .language.dialect import dialect_named
+from .language.limits import recursion_guard
 from .language.parser import parse_text
 from .language.printer import format_pipeline, format_query
 
@@ -35,13 +37,15 @@ class Query:
     @cached_property
     def plan(self) -> Plan:
         """The plan against the entity catalog (and any ``let``-bound or literal tables)."""
-        return Planner(self.dialect, text=self.text).plan(self.ast)
+        with recursion_guard(self.text, self.ast):
+            return Planner(self.dialect, text=self.text).plan(self.ast)
 
     def plan_for(self, tables: Mapping[str, Schema]) -> Plan:
         """The plan against the schemas of tables given at evaluation time."""
         if not tables:
             return self.plan
-        return Planner(self.dialect, tables, text=self.text).plan(self.ast)
+        with recursion_guard(self.text, self.ast):
+            return Planner(self.dialect, tables, text=self.text).plan(self.ast)
 
     @property
     def output_schema(self) -> dict[str, str]:
@@ -62,13 +66,17 @@ class Query:
         return self.plan.explain()
 
     def __str__(self) -> str:
-        return format_query(self.ast)
+        with recursion_guard(self.text, self.ast):
+            return format_query(self.ast)
 
     def __repr__(self) -> str:
         return f"Query({str(self)!r}, dialect={self.dialect!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Query) and self.ast == other.ast and self.dialect == other.dialect
+        if not isinstance(other, Query):
+            return False
+        with recursion_guard(self.text, self.ast):
+            return self.ast == other.ast and self.dialect == other.dialect
 
     def __hash__(self) -> int:
         return hash((str(self), self.dialect))
@@ -86,7 +94,7 @@ def parse(text: str, dialect: str = "cmpivot") -> Query:
     {'Name': 'string', 'count_': 'long'}
     """
     query = Query(text, _parse_cached(text, dialect), dialect)
-    if dialect == "cmpivot":
+    if dialect_named(dialect).runs_on_devices:
         query.plan  # noqa: B018  (plan now: errors belong to parse time)
     return query
 
@@ -104,7 +112,8 @@ def evaluate(text: str | Query, tables: Mapping[str, Any] | None = None, *, dial
     plan = query.plan_for(schemas)
     ctx = Context.for_dialect(query.dialect, _utc(now))
     made = plan.rows_made()
-    result = ev.collect(ev.execute(plan, frames, ctx), None if made is None else rows + made)
+    with recursion_guard(query.text, query.ast):
+        result = ev.collect(ev.execute(plan, frames, ctx), None if made is None else rows + made)
     return ev.to_pandas(result, plan.schema)
 
 
@@ -121,7 +130,7 @@ def prepare_tables(tables: Mapping[str, Any],
         df = ev.from_pandas(frame)
         rows += df.height
         key, device = name, None
-        if dialect == "cmpivot":
+        if dialect_named(dialect).runs_on_devices:
             entity = catalog.find_entity(name)
             key = entity.name if entity is not None else name
             device_col = next((c for c in df.columns if c.lower() == DEVICE.lower()), None)

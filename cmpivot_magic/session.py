@@ -26,6 +26,8 @@ from .engine import evaluate as ev
 from .engine.ir import Context
 from .errors import CMPivotError, QuerySemanticError
 from .history import HistoryStore, open_default
+from .language.dialect import dialect_named
+from .language.limits import recursion_guard
 from .query import Query, parse
 from .results import QueryResult, status_frame
 
@@ -120,7 +122,7 @@ class Session:
     def prepare(self, query: str | Query) -> Query:
         """Parse and plan, then apply the profile's rules — everything that can fail before sending."""
         q = query if isinstance(query, Query) else parse(query)
-        if q.dialect != "cmpivot":
+        if not dialect_named(q.dialect).runs_on_devices:
             raise CMPivotError("only cmpivot-dialect queries can be sent to devices",
                                hint="use cmpivot_magic.evaluate(..., dialect='kql') for local tables")
         if self.profile == "tenant-attach":
@@ -323,7 +325,8 @@ def combine(session: Session, request: DeviceRequest, operation_id: int, replies
         union = pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in device_schema.columns})
     union_lf = ev.normalise_frame(union, device_schema)
     ctx = Context(now=request.now, case_insensitive=True)
-    rows = ev.collect(ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf), union.height)
+    with recursion_guard(q.text, q.ast):
+        rows = ev.collect(ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf), union.height)
     df = ev.to_pandas(rows, plan.schema)
     if "Device" in df.columns and df.columns[0] != "Device":
         df = df[["Device", *[c for c in df.columns if c != "Device"]]]

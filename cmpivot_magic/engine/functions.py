@@ -22,11 +22,10 @@ from typing import Any
 
 import polars as pl
 
+from ..language.dialect import BOTH as BOTH  # which dialects offer a function: defined with them
+from ..language.dialect import KQL_ONLY as KQL_ONLY
 from ..language.types import ScalarType
 from .ir import Aggregate, Apply, Bound, Col, Const, Context
-
-BOTH = frozenset({"cmpivot", "kql"})
-KQL_ONLY = frozenset({"kql"})
 
 
 class _NotConst:

@@ -117,7 +117,7 @@ class SummarizeBinder(Binder):
 
     def _aggregate_name(self, call: n.Call, agg: Aggregate) -> str:
         fn = agg.function.lower()
-        if self.dialect == "cmpivot":
+        if not self.dialect.kusto_names:
             return f"{fn}_"  # CMPivot: count_, dcount_, sum_ — never sum_FreeSpace (§3.4)
         if fn in _PREDICATE_AGGS or not agg.args:
             return f"{fn}_"

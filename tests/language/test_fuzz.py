@@ -128,11 +128,20 @@ FUNCTIONS = ["ago", "now", "strcat", "iif", "substring", "indexof", "strlen", "t
              "case", "datetime_diff", "count", "countif", "dcount", "sum", "avg"]
 
 
+def _logical(op: str, operands: list[n.Expr]) -> n.Logical:
+    """An and/or chain as the parser makes it: operands of the same operator flattened in."""
+    flat: list[n.Expr] = []
+    for x in operands:
+        flat += x.operands if isinstance(x, n.Logical) and x.op == op else [x]
+    return n.Logical(op, tuple(flat))  # type: ignore[arg-type]
+
+
 def _expressions(leaves: st.SearchStrategy[n.Expr]) -> st.SearchStrategy[n.Expr]:
     return st.recursive(
         leaves,
         lambda inner: st.one_of(
-            st.builds(n.Binary, st.sampled_from(CMP_OPS + ARITH_OPS + ["and", "or"]), inner, inner),
+            st.builds(n.Binary, st.sampled_from(CMP_OPS + ARITH_OPS), inner, inner),
+            st.builds(_logical, st.sampled_from(["and", "or"]), st.lists(inner, min_size=2, max_size=4)),
             st.builds(n.Unary, st.just("-"), inner),
             st.builds(n.Call, st.sampled_from(FUNCTIONS) | NAMES, st.lists(inner, max_size=3).map(tuple)),
             st.builds(n.InList, st.sampled_from(["in", "!in", "in~"]), inner, st.lists(inner, max_size=3).map(tuple)),
