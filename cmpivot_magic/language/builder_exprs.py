@@ -112,8 +112,10 @@ def plain(node: Any) -> Any:
     return node
 
 
-# one item of a LITERAL_LIST token (grammar.lark): a string in any of its forms, or an integer
-_LIST_ITEM = re.compile(r"""[hH]?@(?:"[^"\n]*"|'[^'\n]*')|[hH]?(?:"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|\d+""")
+# one item of a LITERAL_LIST token (grammar.lark): a string without escapes (groups 1 and 2, its
+# value as written), an integer (group 3), or any other form of string (no group)
+_LIST_ITEM = re.compile(r"""'([^'\\\n]*)'|"([^"\\\n]*)"|(\d+)|[hH]?@(?:"[^"\n]*"|'[^'\n]*')"""
+                        r"""|[hH]?(?:"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')""")
 
 
 class ExprBuilder:
@@ -165,13 +167,16 @@ class ExprBuilder:
         tok: Token = c[2]
         base = tok.start_pos or 0
         items: list[n.Literal] = []
+        literal, span = n.Literal, n.Span
         for m in _LIST_ITEM.finditer(str(tok)):
-            span = n.Span(base + m.start(), base + m.end())
-            text = m.group(0)
-            if text[-1].isdigit():
-                items.append(self._int(text, span))
+            group, (start, end) = m.lastindex, m.span()
+            where = span(base + start, base + end)
+            if group == 1 or group == 2:  # the common case, kept cheap: 100,000 values parse in ~0.3 s
+                items.append(literal(m.group(group), "string", span=where))
+            elif group == 3:
+                items.append(self._int(m.group(3), where))
             else:
-                items.append(n.Literal(lit.string_value(text)[0], "string", span=span))
+                items.append(literal(lit.string_value(m.group(0))[0], "string", span=where))
         return n.InList(str(c[1]).lower(), plain(c[0]), tuple(items), span=span_of(c))
 
     def between(self, c: list[Any]) -> n.Between:

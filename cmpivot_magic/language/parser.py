@@ -13,7 +13,10 @@ grows lists and chains in place, and ``finish`` walks with its own stack.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 
@@ -59,10 +62,24 @@ def parse_text(text: str, dialect: str | Dialect = "cmpivot") -> n.QueryText:
         raise QuerySyntaxError(
             f"{what}: start with an entity such as Process, OS or Device", text=text, location=locate(text, 0, 0)
         )
-    with recursion_guard(text):  # the last line of defence: finish() enforces the depth limit
+    with recursion_guard(text), _collector_paused():  # recursion_guard: see limits.py
         query = finish(_parse(text, rules), text)
     check_dialect(query, text, rules)
     return query
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a tree is built. The tree has no cycles, so
+    the collector finds nothing in it, but its passes rescan every node built so far: for a
+    100,000-value ``in`` list they were half the parse time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _parse(text: str, rules: Dialect) -> n.QueryText:
