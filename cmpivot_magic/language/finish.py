@@ -40,8 +40,8 @@ def finish(tree: n.QueryText, text: str) -> n.QueryText:
             new = _fixed(old, children)
             if new is not old:
                 object.__setattr__(node, name, new)
-        if children and depth + 1 > MAX_DEPTH:
-            raise too_deep_error(text, children[0])
+        if children and depth >= MAX_DEPTH:  # the caret goes on the construct at the limit
+            raise too_deep_error(text, node)
         stack.extend((child, depth + 1) for child in reversed(children))
     return tree
 

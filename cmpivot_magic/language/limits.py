@@ -26,6 +26,8 @@ from typing import Any
 from ..errors import QuerySyntaxError, locate
 from . import nodes as n
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
 MAX_DEPTH = 100
 """Most levels of nesting in a query's syntax tree (and in a ``dynamic(...)`` value)."""
 
@@ -37,7 +39,7 @@ TOO_DEEP_HINT = (
 
 
 def too_deep_error(text: str, node: Any, what: str = "the query") -> QuerySyntaxError:
-    """The error for ``node``, the first node more than ``MAX_DEPTH`` levels deep."""
+    """The error for ``node``, a node ``MAX_DEPTH`` levels deep with nodes below it."""
     start, end = head_span(node, text)
     return QuerySyntaxError(
         f"{what} nests too deeply here: at most {MAX_DEPTH} levels of nested calls, operators and subqueries",
@@ -53,6 +55,10 @@ def head_span(node: Any, text: str) -> tuple[int, int]:
         return 0, 1
     if isinstance(node, n.Call):
         return span.start, min(span.end, span.start + len(node.name) + 1)
+    if isinstance(node, n.Pipeline):  # a subquery: its '(' (the span starts inside it)
+        before = text[: span.start].rstrip()
+        if before.endswith("("):
+            return len(before) - 1, len(before)
     pair: tuple[Any, Any] | None = None
     op = None
     if isinstance(node, n.Binary):
@@ -65,7 +71,8 @@ def head_span(node: Any, text: str) -> tuple[int, int]:
             m = re.compile(re.escape(op.split()[0]), re.IGNORECASE).search(text, left.end, right.start)
             if m:
                 return m.start(), m.end()
-    return span.start, span.start + 1
+    word = _WORD.match(text, span.start)  # an operator's keyword (join, where, ...), else one character
+    return span.start, word.end() if word else span.start + 1
 
 
 def json_depth(value: Any) -> int:
