@@ -32,7 +32,7 @@ def execute(
     source: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """The rows of ``plan`` (or of ``steps``, starting from ``source``) as a LazyFrame."""
-    runner = _Runner(tables, ctx, plan.dialect)
+    runner = _Runner(tables, ctx, str(plan.dialect))
     lf = source
     for s in plan.steps if steps is None else steps:
         lf = runner.run(s, lf)

@@ -32,7 +32,7 @@ def finish(tree: n.QueryText, text: str) -> n.QueryText:
         node, depth = stack.pop()
         cls = type(node)
         names = _FIELDS.get(cls) or _FIELDS.setdefault(
-            cls, tuple(f for f in cls.__dataclass_fields__ if f != "span")  # type: ignore[attr-defined]
+            cls, tuple(f for f in cls.__dataclass_fields__ if f != "span")
         )
         children: list[Any] = []
         for name in names:

@@ -103,7 +103,7 @@ def deepest_expression(tree: Any) -> Any:
             stack.append((child, [*path, child]))
     path = best[1]
     for node in path:
-        if isinstance(node, n.Expr):  # type: ignore[misc, arg-type]
+        if isinstance(node, n.Expr):
             return node
     return path[-1] if path else tree
 

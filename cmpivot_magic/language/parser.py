@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
+from typing import cast
 
 from lark import Lark
 from lark.exceptions import UnexpectedInput, VisitError
@@ -84,7 +85,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _parse(text: str, rules: Dialect) -> n.QueryText:
     try:
-        tree: n.QueryText = _lark().parse(text)
+        tree = cast(n.QueryText, _lark().parse(text))
     except VisitError as err:  # a ParseFailure raised in the transformer
         orig = err.orig_exc
         if isinstance(orig, ParseFailure):

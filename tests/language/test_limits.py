@@ -132,7 +132,7 @@ def test_dialects_are_looked_up_by_their_public_names() -> None:
     assert dialect_named("cmpivot") is CMPIVOT and dialect_named("kql") is KQL
     assert dialect_named(KQL) is KQL and str(CMPIVOT) == "cmpivot"
     for bad in ("KQL", "sql", ""):
-        with pytest.raises(ValueError, match="unknown dialect .*; use 'cmpivot' or 'kql'"):
+        with pytest.raises(ValueError, match=r"unknown dialect .*; use 'cmpivot' or 'kql'"):
             parse_text("Process", bad)
 
 
