@@ -126,6 +126,18 @@ def test_the_recursion_guard_turns_a_recursion_error_into_a_located_one() -> Non
     assert isinstance(info.value, CMPivotError)
 
 
+def test_interpolating_a_deeply_nested_list_is_an_error_not_a_crash() -> None:
+    from cmpivot_magic.interpolate import kql_literal
+
+    nested: list[object] = ["a"]
+    for _ in range(5_000):
+        nested = [nested]
+    for value in (nested, [["a", "b"], "c"]):
+        with pytest.raises(CMPivotError, match="a list inside a list"):
+            kql_literal(value)
+    assert kql_literal(["a", 1]) == "('a', 1)"
+
+
 # ------------------------------------------------------------------------------ dialects
 
 def test_dialects_are_looked_up_by_their_public_names() -> None:
