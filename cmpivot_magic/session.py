@@ -144,7 +144,8 @@ class Session:
         timeout = min(timeout, limit) if timeout is not None else limit
         now = dt.datetime.now(dt.UTC)
         request = DeviceRequest(q, targets, timeout, now)
-        operation = Operation(self, request, self.backend.submit(request))
+        with recursion_guard(q.text, q.ast):  # local backends evaluate the device part right here
+            operation = Operation(self, request, self.backend.submit(request))
         if self.history is not None:
             self.history.start(operation.id, self.url, q.text, targets, collection, now, timeout)
         return operation

@@ -3,6 +3,9 @@
 * Any text — random unicode, or a sample query with characters or tokens deleted, inserted,
   duplicated or swapped — either parses or raises a ``CMPivotError`` located inside the text.
 * Any syntax tree the parser can make prints to text that parses back to the same tree.
+* At sizes and with characters the first two never reach (thousands of and/or conditions, nesting
+  past ``limits.MAX_DEPTH``, megabyte literals, control characters, a BOM, non-ASCII names), the
+  same holds: a tree that prints back to itself, or a located ``CMPivotError``.
 """
 
 from __future__ import annotations
