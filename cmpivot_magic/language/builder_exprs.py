@@ -60,7 +60,7 @@ class Chain(n.Node):
 
     __slots__ = ("op", "parts", "span")
 
-    def __init__(self, op: str, parts: list[Any], span: n.Span) -> None:
+    def __init__(self, op: str, parts: list[Any], span: n.Span | None) -> None:
         self.op, self.parts, self.span = op, parts, span
 
 
@@ -152,7 +152,8 @@ class ExprBuilder:
             chain.parts.extend(right.parts)
         else:
             chain.parts.append(right)
-        chain.span = n.Span(chain.span.start, right.span.end)
+        if chain.span is not None and right.span is not None:
+            chain.span = n.Span(chain.span.start, right.span.end)
         return chain
 
     def matches_regex(self, c: list[Any]) -> n.Binary:

@@ -20,6 +20,7 @@ from .error_words import dialect_error
 from .limits import MAX_DEPTH, too_deep_error
 
 # nodes with no node below them: never pushed, so a 100,000-value list costs no stack traffic
+# (a Name's name is fixed where it is found; a Literal's value and a Star hold no stand-ins)
 _LEAVES = (n.Literal, n.Name, n.Star)
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -61,7 +62,10 @@ def _fixed(value: Any, children: list[Any]) -> Any:
     if t is tuple:
         fixed = tuple([_fixed(x, children) for x in value])
         return value if all(a is b for a, b in zip(fixed, value, strict=True)) else fixed
-    if isinstance(value, n.Node) and not isinstance(value, _LEAVES):
+    if t is n.Name:  # a leaf, not visited: its one field is fixed here
+        if type(value.name) is NameStr:
+            object.__setattr__(value, "name", str(value.name))
+    elif isinstance(value, n.Node) and not isinstance(value, _LEAVES):
         children.append(value)
     return value
 

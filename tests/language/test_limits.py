@@ -37,6 +37,23 @@ def test_long_and_or_chains_are_one_flat_node(op: str, terms: int) -> None:
     round_trips(q)
 
 
+def test_no_parser_stand_in_is_left_in_the_tree() -> None:
+    """Names are plain str, string literals plain Literals, chains Logical nodes: nothing of the
+    transformer's own classes (NameStr, StringLit, Chain) leaks out of the parser."""
+    q = parse_text("let t = Registry('hklm:\\x') | where a == 'b' or c in ('d', e) and f(g.h, ['i j']);\n"
+                   "t | project k = l | where m or n | join kind=inner (o | where p) on q", "kql")
+    stack: list[object] = [q]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            assert type(x) is str, repr(x)
+        elif isinstance(x, tuple):
+            stack.extend(x)
+        elif isinstance(x, n.Node):
+            assert type(x).__module__.endswith(("nodes", "expr_nodes")), type(x)
+            stack.extend(getattr(x, f) for f in x.__dataclass_fields__)  # type: ignore[attr-defined]
+
+
 def test_chains_flatten_across_parentheses_and_keep_precedence() -> None:
     q = parse_text("T | where a or (b or c) and (d or e) or f", "kql")
     or_ = n.Logical("or", (n.Name("b"), n.Name("c")))
