@@ -84,11 +84,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
 
 def _explain(text: str, dialect: str, out: TextIO) -> int:
+    from .language.dialect import dialect_named
     from .query import parse
 
     query = parse(text, dialect=dialect)
     print(query.explain(), file=out)
-    if dialect == "cmpivot":
+    if dialect_named(dialect).runs_on_devices:
         print(f"\nsent to each device:\n  {query.device_query}", file=out)
     return 0
 

@@ -19,6 +19,8 @@ from . import engine
 from .engine import frames
 from .engine.plan import DEVICE, Plan, Schema
 from .language import nodes
+from .language.dialect import dialect_named
+from .language.limits import recursion_guard
 from .language.links import query_text
 from .language.parser import parse_text
 from .language.printer import format_pipeline, format_query
@@ -35,13 +37,15 @@ class Query:
     @cached_property
     def plan(self) -> Plan:
         """The plan against the entity catalog (and any ``let``-bound or literal tables)."""
-        return engine.plan_query(self.ast, self.dialect, text=self.text)
+        with recursion_guard(self.text, self.ast):
+            return engine.plan_query(self.ast, self.dialect, text=self.text)
 
     def plan_for(self, tables: Mapping[str, Schema]) -> Plan:
         """The plan against the schemas of tables given at evaluation time."""
         if not tables:
             return self.plan
-        return engine.plan_query(self.ast, self.dialect, tables=tables, text=self.text)
+        with recursion_guard(self.text, self.ast):
+            return engine.plan_query(self.ast, self.dialect, tables=tables, text=self.text)
 
     @property
     def output_schema(self) -> dict[str, str]:
@@ -62,13 +66,17 @@ class Query:
         return self.plan.explain()
 
     def __str__(self) -> str:
-        return format_query(self.ast)
+        with recursion_guard(self.text, self.ast):
+            return format_query(self.ast)
 
     def __repr__(self) -> str:
         return f"Query({str(self)!r}, dialect={self.dialect!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Query) and self.ast == other.ast and self.dialect == other.dialect
+        if not isinstance(other, Query):
+            return False
+        with recursion_guard(self.text, self.ast):
+            return self.ast == other.ast and self.dialect == other.dialect
 
     def __hash__(self) -> int:
         return hash((str(self), self.dialect))
@@ -89,7 +97,7 @@ def parse(text: str, dialect: str = "cmpivot") -> Query:
     """
     text = query_text(text)
     query = Query(text, _parse_cached(text, dialect), dialect)
-    if dialect == "cmpivot":
+    if dialect_named(dialect).runs_on_devices:
         query.plan  # noqa: B018  (plan now: errors belong to parse time)
     return query
 
@@ -107,7 +115,9 @@ def evaluate(text: str | Query, tables: Mapping[str, Any] | None = None, *, dial
     query = text if isinstance(text, Query) else Query(text, _parse_cached(text, dialect), dialect)
     given, schemas, rows = prepare_tables(tables or {}, query.dialect)
     plan = query.plan_for(schemas)
-    return frames.to_pandas(engine.evaluate(plan, given, now=_utc(now), input_rows=rows), plan.schema)
+    with recursion_guard(query.text, query.ast):
+        result = engine.evaluate(plan, given, now=_utc(now), input_rows=rows)
+    return frames.to_pandas(result, plan.schema)
 
 
 def prepare_tables(tables: Mapping[str, Any],
@@ -123,7 +133,7 @@ def prepare_tables(tables: Mapping[str, Any],
         df = frames.from_pandas(frame)
         rows += df.height
         key, device = name, None
-        if dialect == "cmpivot":
+        if dialect_named(dialect).runs_on_devices:
             entity = catalog.find_entity(name)
             key = entity.name if entity is not None else name
             device_col = next((c for c in df.columns if c.lower() == DEVICE.lower()), None)

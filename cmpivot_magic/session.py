@@ -33,6 +33,8 @@ from .engine import frames
 from .engine.plan import DEVICE, HIDDEN_DEVICE, Join
 from .errors import CMPivotError, QuerySemanticError
 from .history import DEFAULT_HISTORY, Default, HistoryStore, history_option, open_default
+from .language.dialect import dialect_named
+from .language.limits import recursion_guard
 from .query import Query, evaluate, parse
 from .results import QueryResult, status_frame
 
@@ -127,7 +129,7 @@ class Session:
     def prepare(self, query: str | Query) -> Query:
         """Parse and plan, then apply the profile's rules — everything that can fail before sending."""
         q = query if isinstance(query, Query) else parse(query)
-        if q.dialect != "cmpivot":
+        if not dialect_named(q.dialect).runs_on_devices:
             raise CMPivotError("only cmpivot-dialect queries can be sent to devices",
                                hint="use cmpivot_magic.evaluate(..., dialect='kql') for local tables")
         if self.profile == "tenant-attach":
@@ -159,7 +161,8 @@ class Session:
         timeout = min(timeout, limit) if timeout is not None else limit
         now = dt.datetime.now(dt.UTC)
         request = DeviceRequest(q, targets, timeout, now, requested_collection(wanted, collection))
-        operation = Operation(self, request, self.backend.submit(request))
+        with recursion_guard(q.text, q.ast):  # local backends evaluate the device part right here
+            operation = Operation(self, request, self.backend.submit(request))
         if self.history is not None:
             self.history.start(operation.id, self.url, q.text, targets, request.collection, now, timeout)
         return operation
@@ -381,7 +384,8 @@ def combine(session: Session, request: DeviceRequest, operation_id: int, replies
     # same rows in the same order however the replies raced (`top` and `take` break ties by it).
     order = {t.resource_id: i for i, t in enumerate(request.targets)}
     answered = sorted(replies.values(), key=lambda r: (order.get(r.resource_id, len(order)), r.resource_id))
-    rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
+    with recursion_guard(q.text, q.ast):
+        rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
     df = frames.to_pandas(rows, plan.schema, device_first=True)
     status = status_frame(request.targets, replies, pending_reason=pending_reason)
     return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,

@@ -42,13 +42,14 @@ from typing import Any
 import polars as pl
 
 from ..language import nodes
+from ..language.dialect import Dialect
 from . import executor, frames
 from .ir import Context
 from .plan import Plan, Schema
 from .planner import Planner
 
 
-def plan_query(query: nodes.QueryText, dialect: str = "cmpivot", *, tables: Mapping[str, Schema] | None = None,
+def plan_query(query: nodes.QueryText, dialect: str | Dialect = "cmpivot", *, tables: Mapping[str, Schema] | None = None,
          text: str | None = None) -> Plan:
     """The plan of a parsed query in ``dialect``.
 

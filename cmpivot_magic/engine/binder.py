@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import QuerySemanticError, did_you_mean, locate
 from ..language import nodes as n
+from ..language.dialect import Dialect, dialect_named
 from ..language.literals import ns_to_datetime
 from ..language.types import ScalarType, type_named
 from . import plan as p
@@ -26,7 +27,7 @@ from .ir import Apply, Bound, Col, Const
 class Scope:
     """What names mean in one query: let-bound scalars and tables, and the tables given."""
 
-    dialect: str
+    dialect: Dialect
     tables: Mapping[str, p.Schema]
     scalars: dict[str, Bound] = field(default_factory=dict)
     let_tables: dict[str, n.Pipeline] = field(default_factory=dict)
@@ -37,8 +38,8 @@ class Scope:
 class Binder:
     """Binds expressions of one dialect; ``text`` (the query) lets errors point at their spans."""
 
-    def __init__(self, dialect: str = "cmpivot", text: str | None = None) -> None:
-        self.dialect = dialect
+    def __init__(self, dialect: str | Dialect = "cmpivot", text: str | None = None) -> None:
+        self.dialect = dialect_named(dialect)
         self.text = text
 
     # ------------------------------------------------------------------------------ errors, columns
@@ -87,6 +88,8 @@ class Binder:
         if isinstance(e, n.Binary):
             op = e.op
             return self._apply(op, (e.left, e.right), schema, scope, e, aggregates)
+        if isinstance(e, n.Logical):  # a whole and/or chain: one n-ary call, however long
+            return self._apply(e.op, e.operands, schema, scope, e, aggregates)
         if isinstance(e, n.Unary):
             if e.op == "+":
                 return self.bind(e.operand, schema, scope, aggregates=aggregates)
@@ -124,7 +127,7 @@ class Binder:
         fn = lookup(name)
         if fn is None:
             names = sorted(
-                {f.name for f in REGISTRY.values() if self.dialect in f.dialects and f.name.isidentifier()}
+                {f.name for f in REGISTRY.values() if self.dialect.offers(f.dialects) and f.name.isidentifier()}
             )
             raise self.error(f"unknown function '{e.name}'", e, hint=did_you_mean(e.name, names))
         if fn.aggregate:
@@ -159,7 +162,7 @@ class Binder:
         return Apply(fn.name, bound, rtype)
 
     def check_dialect(self, name: str, dialects: frozenset[str], node: Any) -> None:
-        if self.dialect not in dialects:
+        if not self.dialect.offers(dialects):
             raise self.error(
                 f"'{name}' is not supported by ConfigMgr's CMPivot",
                 node,
@@ -185,11 +188,11 @@ class Binder:
             return name if name not in taken else fresh(name, taken)
         if isinstance(e, n.Call):
             fn = e.name.lower()
-            if self.dialect == "kql" and fn == "bin" and e.args and isinstance(e.args[0], n.Name):
+            if self.dialect.kusto_names and fn == "bin" and e.args and isinstance(e.args[0], n.Name):
                 return fresh(e.args[0].name, taken)
-            if self.dialect == "cmpivot":
+            if not self.dialect.kusto_names:
                 return fresh(fn, taken)
-        if isinstance(e, n.Member) and self.dialect == "kql":
+        if isinstance(e, n.Member) and self.dialect.kusto_names:
             return fresh(e.name, taken)
         i = 1
         while f"Column{i}" in taken:

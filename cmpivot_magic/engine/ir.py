@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..language.dialect import Dialect, dialect_named
 from ..language.types import ScalarType
 
 
@@ -89,10 +90,11 @@ class Context:
     """Kusto's rule for == and != with exactly one null side (false / true); CMPivot keeps null."""
 
     @classmethod
-    def for_dialect(cls, dialect: str, now: dt.datetime | None = None) -> Context:
+    def for_dialect(cls, dialect: str | Dialect, now: dt.datetime | None = None) -> Context:
         """The cmpivot dialect's rules (§9), or Kusto's for the kql dialect."""
-        kql = dialect == "kql"
-        return cls(now=now or dt.datetime.now(dt.UTC), case_insensitive=not kql, kusto_null_equality=kql)
+        rules = dialect_named(dialect)
+        return cls(now=now or dt.datetime.now(dt.UTC), case_insensitive=rules.case_insensitive,
+                   kusto_null_equality=rules.kusto_null_equality)
 
 
 def constant_value(expr: Bound) -> Any:

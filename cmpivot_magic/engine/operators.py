@@ -255,15 +255,21 @@ def _logic_typer(types: Types, consts: Consts) -> ScalarType:
     return T.BOOL
 
 
-@register("and", 2, 2, _logic_typer, doc="Kleene conjunction: false and null is false")
+# n-ary: the parser makes one node of a whole `a and b and c …` chain (nodes.Logical)
+@register("and", 2, None, _logic_typer, doc="Kleene conjunction: false and null is false")
 def _and(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    # polars' & and | are three-valued already: false & null = false, true | null = true
-    return _as_bool(args[0]) & _as_bool(args[1])
+    # polars' & and | are three-valued already: false & null = false, true | null = true; so are
+    # all_horizontal and any_horizontal, which take a long chain as one flat expression
+    if len(args) == 2:
+        return _as_bool(args[0]) & _as_bool(args[1])
+    return pl.all_horizontal([_as_bool(a) for a in args])
 
 
-@register("or", 2, 2, _logic_typer, doc="Kleene disjunction: true or null is true")
+@register("or", 2, None, _logic_typer, doc="Kleene disjunction: true or null is true")
 def _or(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    return _as_bool(args[0]) | _as_bool(args[1])
+    if len(args) == 2:
+        return _as_bool(args[0]) | _as_bool(args[1])
+    return pl.any_horizontal([_as_bool(a) for a in args])
 
 
 def _as_bool(arg: Arg) -> pl.Expr:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..language.dialect import Dialect, dialect_named
 from ..language.types import ScalarType
 from .ir import Aggregate, Apply, Bound, Col
 
@@ -259,7 +260,7 @@ class RenderSpec:
 @dataclass(frozen=True)
 class Plan:
     steps: tuple[PlanStep, ...]
-    dialect: str
+    dialect: Dialect
     render: RenderSpec | None = None
     device_steps: int = 0
     device_operators: int = 0
@@ -315,7 +316,7 @@ class Plan:
 
     def explain(self) -> str:
         lines = [f"Plan ({self.dialect} dialect)"]
-        has_device = self.dialect == "cmpivot" and any(True for _ in self.scans())
+        has_device = dialect_named(self.dialect).runs_on_devices and any(True for _ in self.scans())
         if has_device:
             lines.append(f"  device part — each device evaluates {self.device_steps} step(s):")
             lines += _steps(self.device_part, "    ")

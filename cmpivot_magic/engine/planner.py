@@ -16,15 +16,13 @@ from typing import Any
 from .. import catalog
 from ..errors import QuerySemanticError, did_you_mean
 from ..language import nodes as n
+from ..language.dialect import Dialect, dialect_named
 from ..language.types import ScalarType
 from . import plan as p
 from .binder import Binder, Scope, coerce_cell, fresh, schema_of
 from .ir import Col, Const
 from .projection import Projector
 from .summarize import Summarizer
-
-MAX_JOINS = 5  # CMPivot's documented limits (§3.2)
-MAX_JOIN_COLUMNS = 64
 
 # Operators that keep each row with its own device: a prefix of these is the device part.
 _ROW_LOCAL = (p.Filter, p.Select)
@@ -40,9 +38,10 @@ class Planner:
     """
 
     def __init__(
-        self, dialect: str = "cmpivot", tables: Mapping[str, p.Schema] | None = None, text: str | None = None
+        self, dialect: str | Dialect = "cmpivot", tables: Mapping[str, p.Schema] | None = None,
+        text: str | None = None,
     ) -> None:
-        self.dialect, self.text = dialect, text
+        self.dialect, self.text = dialect_named(dialect), text
         self.tables = dict(tables or {})
         self.binder = Binder(dialect, text)
         self.summarizer = Summarizer(self.binder)
@@ -100,7 +99,7 @@ class Planner:
 
     def _device_split(self, steps: list[p.PlanStep], pipeline: n.Pipeline) -> tuple[int, int]:
         """The longest prefix of operators each device can evaluate alone (§3.3)."""
-        if self.dialect != "cmpivot" or not isinstance(pipeline.source, n.EntityRef):
+        if not self.dialect.runs_on_devices or not isinstance(pipeline.source, n.EntityRef):
             return 0, 0
         cut_op = len(pipeline.operators)
         for s in steps:
@@ -143,7 +142,7 @@ class Planner:
     def _entity(self, ref: n.EntityRef, scope: Scope) -> list[p.PlanStep]:
         if not ref.args and ref.name in scope.let_tables:
             return list(self.plan_pipeline(scope.let_tables[ref.name], scope).steps)
-        if self.dialect == "kql":
+        if self.dialect.any_table:
             given = _find(scope.tables, ref.name)
             if given is not None:
                 return [
@@ -160,7 +159,7 @@ class Planner:
 
     def _unknown_table(self, ref: n.EntityRef, scope: Scope) -> QuerySemanticError:
         names = [e.name for e in catalog.entities()]
-        if self.dialect == "kql":
+        if self.dialect.any_table:
             names = [*scope.tables, *scope.let_tables, *names]
             what = "table"
         else:
@@ -309,13 +308,13 @@ class Planner:
 
     def _join(self, op: n.Join, left: p.Schema, scope: Scope) -> tuple[p.Step, p.Schema]:
         scope.joins += 1
-        if self.dialect == "cmpivot" and scope.joins > MAX_JOINS:
-            raise self.binder.error(f"CMPivot allows at most {MAX_JOINS} joins in one query", op)
+        if self.dialect.max_joins is not None and scope.joins > self.dialect.max_joins:
+            raise self.binder.error(f"CMPivot allows at most {self.dialect.max_joins} joins in one query", op)
         right_plan = self.plan_pipeline(op.right, scope)
         if right_plan.render is not None:
             raise self.binder.error("render cannot appear inside a join", op.right)
         right = right_plan.schema
-        kind = (op.kind or ("inner" if self.dialect == "cmpivot" else "innerunique")).lower()
+        kind = (op.kind or self.dialect.default_join_kind).lower()
         kind = {"anti": "leftanti", "leftantisemi": "leftanti", "rightantisemi": "rightanti"}.get(kind, kind)
         if kind not in _JOIN_KINDS:
             raise self.binder.error(
@@ -334,7 +333,7 @@ class Planner:
                     f"this join matches rows of the same Device, but the {side} side has no device column",
                     op,
                     hint="keep Device in the project or summarize before the join"
-                    if self.dialect == "cmpivot"
+                    if not self.dialect.supports("ON")
                     else "add 'on Column' to say which columns to match",
                 )
             on = [(left.device, right.device)]
@@ -355,10 +354,10 @@ class Planner:
             right_cols.append((c, name))
             out_cols.append((name, t))
         if (
-            self.dialect == "cmpivot"
-            and len([c for c, _ in out_cols if c != p.HIDDEN_DEVICE]) > MAX_JOIN_COLUMNS
+            self.dialect.max_join_columns is not None
+            and len([c for c, _ in out_cols if c != p.HIDDEN_DEVICE]) > self.dialect.max_join_columns
         ):
-            raise self.binder.error(f"CMPivot allows at most {MAX_JOIN_COLUMNS} columns across a join", op)
+            raise self.binder.error(f"CMPivot allows at most {self.dialect.max_join_columns} columns across a join", op)
         return (
             p.Join(kind, right_plan, tuple(on), tuple(right_cols)),
             p.Schema(tuple(out_cols), left.device),

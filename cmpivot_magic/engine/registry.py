@@ -22,12 +22,10 @@ from typing import Any
 
 import polars as pl
 
+from ..language.dialect import BOTH, KQL_ONLY  # noqa: F401  (which dialects offer a function: defined there)
 from ..language.types import ScalarType
 from .frames import polars_dtype
 from .ir import Context
-
-BOTH = frozenset({"cmpivot", "kql"})
-KQL_ONLY = frozenset({"kql"})
 
 
 class _NotConst:

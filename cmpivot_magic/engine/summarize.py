@@ -121,7 +121,7 @@ class Summarizer:
 
     def _aggregate_name(self, call: n.Call, agg: Aggregate) -> str:
         fn = agg.function.lower()
-        if self.binder.dialect == "cmpivot":
+        if not self.binder.dialect.kusto_names:
             return f"{fn}_"  # CMPivot: count_, dcount_, sum_ — never sum_FreeSpace (§3.4)
         if fn in _PREDICATE_AGGS or not agg.args:
             return f"{fn}_"

@@ -6,7 +6,7 @@
 
 Offsets are Python ``str`` indices into the whole cell, the ``%%cmpivot`` line included. Nothing here
 imports Jupyter: the kernel integration (``cmpivot_magic.magic.completion``) and the JupyterLab
-extension call these. Context comes from the grammar (``scan.py``: lark's interactive parser) and the
+extension call these. The cursor's context comes from the grammar (``scan.py``: lark's interactive parser) and the
 planner (``schema.py``: the output schema of the pipeline before the cursor's step).
 """
 

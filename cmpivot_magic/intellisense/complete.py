@@ -14,7 +14,7 @@ import re
 from ..catalog import DOCUMENTED, Catalog
 from . import vocabulary as v
 from .model import CompletionItem, Completions
-from .scan import Context, Frame, context_at, opaque_at, split_cell
+from .scan import CursorContext, Frame, context_at, opaque_at, split_cell
 from .schema import columns_of
 
 _LINE_MAGIC = re.compile(r"[ \t]*%cmpivot\b(?!\S)")
@@ -56,7 +56,7 @@ def _filter(items: list[CompletionItem], fragment: str) -> list[CompletionItem]:
     return out
 
 
-def _items(ctx: Context, masked: str, catalog: Catalog) -> list[CompletionItem]:
+def _items(ctx: CursorContext, masked: str, catalog: Catalog) -> list[CompletionItem]:
     if ctx.accepts is None:
         return []
     if ctx.frame.kind == "render_with":
@@ -69,7 +69,7 @@ def _items(ctx: Context, masked: str, catalog: Catalog) -> list[CompletionItem]:
     return items + _keywords(ctx)
 
 
-def _names(ctx: Context, masked: str, catalog: Catalog) -> list[CompletionItem]:
+def _names(ctx: CursorContext, masked: str, catalog: Catalog) -> list[CompletionItem]:
     """What a NAME at the cursor may be, by the pipeline, operator and parenthesis around it."""
     pipe, frame, prev = ctx.pipeline, ctx.frame, ctx.prev()
     if frame is not pipe:
@@ -95,7 +95,7 @@ def _names(ctx: Context, masked: str, catalog: Catalog) -> list[CompletionItem]:
     return []
 
 
-def _keywords(ctx: Context) -> list[CompletionItem]:
+def _keywords(ctx: CursorContext) -> list[CompletionItem]:
     accepts = ctx.accepts or frozenset()
     pipe = ctx.pipeline
     if ctx.frame is pipe and pipe.bars and pipe.operator is None:
@@ -113,7 +113,7 @@ def _operator_detail(op: str) -> str:
     return word.meaning if word is not None else ""
 
 
-def _render_with(ctx: Context) -> list[CompletionItem]:
+def _render_with(ctx: CursorContext) -> list[CompletionItem]:
     prev = ctx.prev()
     if prev in ("LPAR", "COMMA"):
         return [CompletionItem(name, "property", doc) for name, (doc, _) in v.RENDER_PROPERTIES.items()]

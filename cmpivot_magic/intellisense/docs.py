@@ -13,7 +13,7 @@ import re
 from ..catalog import DOCUMENTED, Catalog, Entity
 from . import vocabulary as v
 from .model import Inspection
-from .scan import Context, context_at, opaque_at, split_cell
+from .scan import CursorContext, context_at, opaque_at, split_cell
 from .schema import ColumnInfo, columns_of
 
 _WORD = re.compile(r"!?[A-Za-z_][A-Za-z0-9_]*~?|[=!<>~]+|-{1,2}[A-Za-z][\w-]*")
@@ -93,7 +93,7 @@ def _query_doc(masked: str, pos: int, word: str, catalog: Catalog) -> tuple[str,
     return _entity_doc(entity) if entity is not None else None
 
 
-def _column(masked: str, ctx: Context, word: str, catalog: Catalog) -> ColumnInfo | None:
+def _column(masked: str, ctx: CursorContext, word: str, catalog: Catalog) -> ColumnInfo | None:
     pipe = ctx.pipeline
     for bar in reversed(pipe.bars):
         columns = columns_of(masked[pipe.start:bar], catalog)

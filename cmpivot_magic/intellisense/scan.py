@@ -123,7 +123,7 @@ class Frame:
 
 
 @dataclass(frozen=True)
-class Context:
+class CursorContext:
     """Where the cursor is: ``accepts`` (None when the text before does not parse), the open frames
     (outermost first), the types and texts of the tokens just before the word being typed, and that
     word (``start`` is its offset in the body)."""
@@ -151,7 +151,7 @@ class Context:
         return self.previous[-back][1] if len(self.previous) >= back else ""
 
 
-def context_at(masked: str, pos: int, words_only: bool = False) -> Context:
+def context_at(masked: str, pos: int, words_only: bool = False) -> CursorContext:
     """The context of body offset ``pos`` in the masked body ``masked``."""
     start, fragment = fragment_at(masked, pos, words_only)
     replay = _replay(masked[:start])
@@ -162,13 +162,13 @@ def context_at(masked: str, pos: int, words_only: bool = False) -> Context:
             offset = bar - len("Device ")
             replay = _replay("Device " + masked[bar:start])
     if replay is None:
-        return Context(None, (Frame("pipeline", 0),), (), start, fragment)
+        return CursorContext(None, (Frame("pipeline", 0),), (), start, fragment)
     tokens, accepts = replay
     frames = _frames(tokens, offset)
     if offset:  # the replay started at a '|': the pipeline still starts at 0, after the earlier '|'s
         frames[0].start, frames[0].bars[:0] = 0, _bars(masked, offset + len("Device "))
     previous = tuple((t.type, str(t)) for t in tokens[-4:])
-    return Context(accepts, tuple(frames), previous, start, fragment)
+    return CursorContext(accepts, tuple(frames), previous, start, fragment)
 
 
 def _bars(text: str, end: int) -> list[int]:

@@ -3,7 +3,8 @@
 Every node is a frozen dataclass. ``span`` (character offsets into the query text) is kept for
 error messages but takes no part in equality, so ``parse(str(q)) == q`` compares meaning, not
 layout. Names keep the spelling the user typed; the planner resolves them case-insensitively.
-No pandas, polars or lark here.
+No pandas, polars or lark here. The expression nodes live in ``expr_nodes.py``; this module
+re-exports them, so ``nodes`` names every node.
 """
 
 from __future__ import annotations
@@ -12,140 +13,27 @@ from dataclasses import dataclass, field
 from typing import Any
 from typing import Literal as TypingLiteral
 
+from .expr_nodes import (
+    Assign,
+    Between,
+    Binary,
+    BinaryOp,
+    Call,
+    Expr,
+    Index,
+    InList,
+    Literal,
+    Logical,
+    Member,
+    Name,
+    Node,
+    Span,
+    Star,
+    Unary,
+    span_field,
+)
 
-@dataclass(frozen=True)
-class Span:
-    """Half-open character range ``[start, end)`` in the query text."""
-
-    start: int
-    end: int
-
-
-class Node:
-    """Base of all syntax nodes."""
-
-    __slots__ = ()
-
-
-def _span() -> Any:
-    return field(default=None, compare=False, repr=False, kw_only=True)
-
-
-# ---------------------------------------------------------------------------------- expressions
-
-
-@dataclass(frozen=True)
-class Literal(Node):
-    """A constant. ``type`` is a scalar type name (``ScalarType`` values: bool, int, long, real,
-    string, datetime, timespan, dynamic). ``value`` is None (a typed null), bool, int, float or str;
-    a datetime is an int of nanoseconds since 1970-01-01 UTC and a timespan an int of nanoseconds
-    (exact to Kusto's 100 ns ticks, which Python's datetime cannot hold); dynamic is JSON text.
-    An entity's string argument keeps its raw source text: CMPivot forwards it verbatim."""
-
-    value: Any
-    type: str
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True)
-class Name(Node):
-    """A column, or a scalar bound by ``let``. ``Device`` is a Name like any other."""
-
-    name: str
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True)
-class Star(Node):
-    """``*`` as a function argument: ``arg_max(x, *)``, ``count(*)``."""
-
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True)
-class Call(Node):
-    """A function call, scalar or aggregate: ``strcat(a, b)``, ``count()``."""
-
-    name: str
-    args: tuple[Expr, ...]
-    span: Span | None = _span()
-
-
-BinaryOp = str
-"""One of: ``+ - * / %``, ``== != < <= > >= =~ !~``, ``and or``, and the string operators
-``contains !contains contains_cs !contains_cs startswith !startswith startswith_cs !startswith_cs
-endswith !endswith endswith_cs !endswith_cs has !has has_cs !has_cs hasprefix !hasprefix
-hassuffix !hassuffix like !like matches regex``. Keywords are stored lower-case."""
-
-
-@dataclass(frozen=True)
-class Binary(Node):
-    op: BinaryOp
-    left: Expr
-    right: Expr
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True)
-class Unary(Node):
-    """``-x`` or ``+x``. Logical negation is the function ``not(x)``."""
-
-    op: TypingLiteral["-", "+"]
-    operand: Expr
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True)
-class InList(Node):
-    """``x in (a, b)``; op is one of ``in !in in~ !in~``."""
-
-    op: str
-    left: Expr
-    items: tuple[Expr, ...]
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True)
-class Between(Node):
-    """``x between (low .. high)``, or ``!between`` when ``negated``."""
-
-    left: Expr
-    low: Expr
-    high: Expr
-    negated: bool = False
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True)
-class Member(Node):
-    """``x.name`` on a dynamic value (kql dialect)."""
-
-    target: Expr
-    name: str
-    span: Span | None = _span()
-
-
-@dataclass(frozen=True)
-class Index(Node):
-    """``x[i]`` or ``x['key']`` on a dynamic value (kql dialect)."""
-
-    target: Expr
-    index: Expr
-    span: Span | None = _span()
-
-
-Expr = Literal | Name | Star | Call | Binary | Unary | InList | Between | Member | Index
-
-
-@dataclass(frozen=True)
-class Assign(Node):
-    """An output column: ``Name = expr``, or just ``expr`` when ``name`` is None (the planner
-    then names it: the column's own name, ``count_``, the function's name, or ``ColumnN``)."""
-
-    name: str | None
-    expr: Expr
-    span: Span | None = _span()
-
+_span = span_field
 
 # ---------------------------------------------------------------------------------- sources
 
@@ -389,6 +277,7 @@ __all__ = [
     "Assign",
     "Between",
     "Binary",
+    "BinaryOp",
     "Call",
     "Count",
     "DataTable",
@@ -402,6 +291,7 @@ __all__ = [
     "JoinKey",
     "Let",
     "Literal",
+    "Logical",
     "Member",
     "MvExpand",
     "Name",

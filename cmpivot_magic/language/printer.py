@@ -95,6 +95,11 @@ def _expr(e: n.Expr) -> tuple[str, int]:
         left = format_expr(e.left, p if p != _CMP else p + 1)
         right = format_expr(e.right, p + 1)
         return f"{left} {e.op} {right}", p
+    if isinstance(e, n.Logical):
+        # operands of a flattened chain never hold the same operator: each binds tighter, except a
+        # nested chain of the other kind, which the precedence check parenthesises
+        p = _prec(e.op)
+        return f" {e.op} ".join(format_expr(x, p + 1) for x in e.operands), p
     if isinstance(e, n.Unary):
         return f"{e.op}{format_expr(e.operand, _UNARY)}", _UNARY
     if isinstance(e, n.InList):

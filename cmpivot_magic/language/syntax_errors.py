@@ -12,176 +12,29 @@ Everything lark-specific stays inside the ``language`` package.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from ..errors import QuerySyntaxError, did_you_mean, locate
-
-CMPIVOT_OPERATORS = ("where", "project", "summarize", "count", "distinct", "join", "order", "take", "top", "render")
-KQL_OPERATORS = (
-    *CMPIVOT_OPERATORS, "extend", "project-away", "project-rename", "project-reorder", "sort", "limit", "mv-expand",
+from .dialect import Dialect
+from .error_words import (
+    KEYWORD_WORDS,
+    QUOTE_RE,
+    TIMESPAN_UNITS,
+    UNSUPPORTED_OPERATORS,
+    VERSION_RE,
+    WORD_RE,
+    WORDS,
+    after_keyword,
+    describe,
+    dialect_error,
+    or_list,
+    show_char,
+    shown,
 )
-# KQL table operators that neither ConfigMgr nor the local engine runs: named as such, not as typos
-_UNSUPPORTED_OPERATORS = (
-    "union", "parse", "parse-where", "lookup", "make-series", "search", "top-nested", "top-hitters", "as",
-    "serialize", "sample", "sample-distinct", "getschema", "evaluate", "invoke", "fork", "facet", "partition",
-    "scan", "find", "externaldata", "consume", "reduce", "project-keep", "summarize-by", "mv-apply",
-)
-CMPIVOT_SCALAR_OPERATORS = (
-    "and", "or", "contains", "!contains", "startswith", "!startswith", "endswith", "!endswith", "like", "!like",
-)
-KQL_SCALAR_OPERATORS = (
-    *CMPIVOT_SCALAR_OPERATORS, "contains_cs", "!contains_cs", "startswith_cs", "!startswith_cs", "endswith_cs",
-    "!endswith_cs", "has", "!has", "has_cs", "!has_cs", "hasprefix", "!hasprefix", "hassuffix", "!hassuffix",
-    "in", "!in", "in~", "!in~", "between", "!between", "matches", "has_any", "has_all",
-)
-CHART_TYPES = ("barchart", "columnchart", "piechart", "timechart")
-
-# KQL-only keywords, by lark terminal: (what is not supported, what CMPivot offers instead)
-KQL_ONLY: dict[str, tuple[str, str | None]] = {
-    "LET": ("'let'", None),
-    "DATATABLE": ("'datatable'", None),
-    "PRINT": ("'print'", None),
-    "RANGE": ("'range'", None),
-    "EXTEND": ("the 'extend' operator", "project (list every column to keep)"),
-    "PROJECT_AWAY": ("the 'project-away' operator", None),
-    "PROJECT_RENAME": ("the 'project-rename' operator", None),
-    "PROJECT_REORDER": ("the 'project-reorder' operator", None),
-    "MV_EXPAND": ("the 'mv-expand' operator", None),
-    "SORT": ("'sort by'", "'order by'"),
-    "LIMIT": ("'limit'", "'take'"),
-    "ON": ("'join ... on'", "a join without 'on' (CMPivot joins always match rows of the same Device)"),
-    "AS": ("'count as'", "'summarize Name = count()'"),
-}
-
-
-def dialect_error(text: str, token_type: str, start: int, end: int) -> QuerySyntaxError:
-    """``what is not supported by ConfigMgr's CMPivot``, with a hint naming dialect='kql'."""
-    what, instead = KQL_ONLY[token_type]
-    hint = (f"use {instead} instead, or " if instead else "") + (
-        "evaluate it locally with dialect='kql' (cmpivot_magic.evaluate(..., dialect='kql'))"
-    )
-    return QuerySyntaxError(
-        f"{what} is not supported by ConfigMgr's CMPivot", text=text, location=locate(text, start, end), hint=hint
-    )
-
-
-# ------------------------------------------------------------------------------ describing terminals
-
-_EXPR_STARTS = frozenset({
-    "NAME", "BRACKET_NAME", "INT", "REAL", "STRING", "VERBATIM_STRING", "TIMESPAN", "DATETIME_LIT",
-    "TIMESPAN_LIT", "TRUE", "FALSE", "NULL", "DYNAMIC", "ADD_OP", "LPAR",
-})
-_EXPR_TAILS = frozenset({
-    "CMP_OP", "STRING_OP", "ADD_OP", "MUL_OP", "STAR", "AND", "OR", "BETWEEN", "IN_OP", "MATCHES", "DOT", "LSQB",
-    "LPAR",
-})
-# terminals the cmpivot dialect never wants: not offered in its messages
-_KQL_ONLY_TERMINALS = frozenset({
-    *KQL_ONLY, "SEMICOLON", "DOT", "LSQB", "BETWEEN", "IN_OP", "MATCHES", "DYNAMIC", "NULL", "BAGEXPANSION",
-    "WITH_ITEMINDEX", "TIMESPAN_LIT", "VERBATIM_STRING", "BRACKET_NAME", "GRANNY_DIR", "TO", "STEP", "FROM",
-})
-_WORDS = {
-    "NAME": "a name", "BRACKET_NAME": "a name", "STRING": "a string", "VERBATIM_STRING": "a string",
-    "INT": "a number", "REAL": "a number", "TIMESPAN": "a timespan such as 1d", "LPAR": "'('", "RPAR": "')'",
-    "COMMA": "','", "VBAR": "'|'", "EQUAL": "'='", "LSQB": "'['", "RSQB": "']'", "COLON": "':'",
-    "SEMICOLON": "';'", "DOT": "'.'", "LBRACE": "'{'", "RBRACE": "'}'", "$END": "the end of the query",
-    "CMP_OP": "a comparison such as ==", "STRING_OP": "a string operator such as contains",
-    "ADD_OP": "'+' or '-'", "MUL_OP": "'/' or '%'", "DOTDOT": "'..'", "STAR": "'*'",
-    "DATETIME_LIT": "a datetime", "TIMESPAN_LIT": "a timespan", "IN_OP": "'in'", "BETWEEN": "'between'",
-    "GRANNY_DIR": "'granny-asc'",
-}
-_EXPRESSION = "an expression (a column, a value or a function call)"
-_OPERATOR = "an operator such as ==, contains or and"
-
-
-def describe(accepts: Iterable[str], dialect: str) -> list[str]:
-    """Terminal names → the words of an "expected ..." list, grouped and in a readable order."""
-    wanted = set(accepts)
-    if dialect == "cmpivot":
-        wanted -= _KQL_ONLY_TERMINALS
-    groups: list[str] = []
-    if "NAME" in wanted and wanted & {"INT", "STRING", "LPAR"}:
-        groups.append(_EXPRESSION)
-        wanted -= _EXPR_STARTS
-    if wanted & {"CMP_OP", "STRING_OP", "AND"}:
-        groups.append(_OPERATOR)
-        # after a whole expression a string can only continue a string literal ('a' 'b'): not worth offering
-        wanted -= _EXPR_TAILS | {"STRING", "VERBATIM_STRING"}
-    if "NAME" in wanted and "STAR" in wanted:
-        groups.append("a column name or '*'")
-        wanted -= {"NAME", "BRACKET_NAME", "STAR"}
-    words = sorted(_WORDS.get(t, f"'{t.lower().replace('_', '-')}'") for t in wanted - {"VBAR", "$END"})
-    tail = [_WORDS[t] for t in ("VBAR", "$END") if t in wanted]
-    return list(dict.fromkeys([*words, *groups, *tail]))
-
-
-def _or(words: Sequence[str]) -> str:
-    if not words:
-        return "something else"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _show_char(ch: str) -> str:
-    """A character as a message shows it: invisible ones by code point and name."""
-    if ch.isprintable() and not ch.isspace():
-        return f"'{ch}'"
-    return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'control character').lower()})"
-
-
-# What a keyword wants next, in words; used when the failure comes right after that keyword.
-_AFTER = {
-    "RENDER": f"a chart type: {_or(CHART_TYPES)}",
-    "WITH": "'(' and the chart properties, as in with (title='Boot times')",
-    "TOP": "the number of rows, as in top 10 by Column",
-    "TAKE": "the number of rows, as in take 10",
-    "LIMIT": "the number of rows, as in limit 10",
-    "JOIN": "the table to join: an entity such as Device, or a query in parentheses",
-    "WHERE": "a condition, as in where Name == 'x'",
-    "PROJECT": "the columns to keep, as in project Device, Name",
-    "SUMMARIZE": "an aggregation such as count(), or 'by' and the columns to group by",
-    "DISTINCT": "the columns, as in distinct Device, Name (or *)",
-    "IN_OP": "a list in parentheses, as in in ('a', 'b')",
-}
-
-
-def _after(tokens: Sequence[Token]) -> str | None:
-    """What the last keyword read wants next, in words (None when no phrase fits)."""
-    types = [t.type for t in tokens[-3:]]
-    if types[-2:] == ["KIND", "EQUAL"]:
-        return f"a join kind such as {_or(('inner', 'leftouter', 'rightouter', 'fullouter'))}"
-    if types == ["KIND", "EQUAL", "NAME"] and len(tokens) > 3 and tokens[-4].type == "JOIN":
-        return _AFTER["JOIN"]
-    return _AFTER.get(types[-1]) if types else None
-
-
-def _shown(tok: Token) -> str:
-    """A token as a message quotes it: strings already carry their quotes."""
-    text = str(tok)
-    return text if text[:1] in ("'", '"') else f"'{text}'"
-
-
-# Words that are keywords somewhere: when one was read as a column name just before a failure, the
-# failure is really about that word (`top by X` lacks the count; `a or or b` has one 'or' too many).
-_KEYWORD_WORDS = frozenset({
-    "and", "or", "by", "asc", "desc", "nulls", "with", "kind", "where", "project", "summarize", "distinct",
-    "join", "order", "sort", "take", "limit", "top", "render", "extend",
-})
-_TIMESPAN_UNITS = frozenset({
-    "d", "day", "days", "h", "hr", "hrs", "hour", "hours", "m", "min", "minute", "minutes", "s", "sec",
-    "second", "seconds", "ms", "milli", "millis", "millisec", "millisecond", "milliseconds", "micro", "micros",
-    "microsec", "microsecond", "microseconds", "nano", "nanos", "nanosec", "nanosecond", "nanoseconds", "tick",
-    "ticks",
-})
-_WORD_RE = re.compile(r"!?[A-Za-z_][A-Za-z0-9_\-]*~?")
-_QUOTE_RE = re.compile(r"[hH]?@?['\"]")
-_VERSION_RE = re.compile(r"\d+(?:\.\d+){2,}")
-
 
 # ------------------------------------------------------------------------------ the failure, replayed
 
@@ -191,7 +44,7 @@ class _Failure:
     """Where parsing stopped and what the parser knew there."""
 
     text: str
-    dialect: str
+    dialect: Dialect
     pos: int  # offset of the offending token or character, or of the end of the last token
     token: Token | None  # the offending token; None for a character no terminal matches
     tokens: list[Token]  # every token before ``pos``
@@ -207,7 +60,7 @@ class _Failure:
 
     @property
     def word(self) -> str | None:
-        m = _WORD_RE.match(self.text, self.pos)
+        m = WORD_RE.match(self.text, self.pos)
         return m.group(0) if m else None
 
     def expected(self) -> list[str]:
@@ -235,7 +88,7 @@ def _replay(parser: Lark, prefix: str) -> tuple[list[Token], set[str]] | None:
         return None
 
 
-def syntax_error(text: str, err: UnexpectedInput, dialect: str, parser: Lark) -> QuerySyntaxError:
+def syntax_error(text: str, err: UnexpectedInput, dialect: Dialect, parser: Lark) -> QuerySyntaxError:
     """The ``QuerySyntaxError`` for lark's ``err`` on ``text``."""
     token = err.token if isinstance(err, UnexpectedToken) else None
     if token is not None and token.type == "$END":
@@ -259,12 +112,12 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
     ttype = f.token.type if f.token is not None else None
 
     # a KQL-only keyword before the failure: in the cmpivot dialect that is the real problem
-    if f.dialect == "cmpivot":
+    if f.dialect.rejected_keywords:
         for i, tok in enumerate(f.tokens):
-            if tok.type in KQL_ONLY and (tok.type != "LIMIT" or (i and f.tokens[i - 1].type == "VBAR")):
+            if tok.type in f.dialect.rejected_keywords and (tok.type != "LIMIT" or (i and f.tokens[i - 1].type == "VBAR")):
                 return dialect_error(text, tok.type, tok.start_pos or 0, tok.end_pos or 0)
 
-    if f.token is None and _QUOTE_RE.match(text, f.pos):
+    if f.token is None and QUOTE_RE.match(text, f.pos):
         return _unterminated_string(f)
 
     if not f.tokens:
@@ -276,7 +129,7 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
     if {"WHERE", "PROJECT"} <= f.accepts:  # a table operator belongs here
         return _table_operator(f)
 
-    if prev is not None and prev.type == "NAME" and prev.lower() in _KEYWORD_WORDS:
+    if prev is not None and prev.type == "NAME" and prev.lower() in KEYWORD_WORDS:
         # the keyword was taken as a column name; diagnose it where it stands
         again = _replay(parser, text[: prev.start_pos])
         if again is not None:
@@ -298,7 +151,7 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
             return f.fail(f"the query ends before ')' closes the '(' at {_where(text, unclosed)}", end=f.pos,
                           hint="add the missing ')'")
         last = f"'{prev}'" if prev is not None else "the start"
-        return f.fail(f"the query ends after {last}: expected {_after(f.tokens) or _or(f.expected())}", end=f.pos)
+        return f.fail(f"the query ends after {last}: expected {after_keyword(f.tokens) or or_list(f.expected())}", end=f.pos)
 
     if f.token is None:
         return _bad_character(f)
@@ -313,7 +166,7 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
     if ttype == "COMMA" and "NAME" in f.accepts:
         return f.fail("expected an expression before ','")
     if prev is not None and prev.type == "SEMICOLON":
-        return f.fail(f"unexpected {_shown(f.token)} after ';': a query ends at its ';'",
+        return f.fail(f"unexpected {shown(f.token)} after ';': a query ends at its ';'",
                       hint="run each query on its own")
 
     if word and str(f.token).lower() == word.lower():  # a word, read as a name or as a keyword
@@ -328,30 +181,30 @@ def _diagnose(f: _Failure, parser: Lark) -> QuerySyntaxError:
     # inside parentheses: name the '(' when a '|' or a keyword shows the text has run past it
     keyword_like = word is not None and str(f.token).lower() == word.lower() and ttype != "NAME"
     if unclosed is not None and "RPAR" in f.accepts and (ttype == "VBAR" or keyword_like
-                                                         or (word or "").lower() in _KEYWORD_WORDS):
+                                                         or (word or "").lower() in KEYWORD_WORDS):
         wanted = "',' or ')'" if "COMMA" in f.accepts else "')'"
-        return f.fail(f"expected {wanted} to close the '(' at {_where(text, unclosed)}, not {_shown(f.token)}")
+        return f.fail(f"expected {wanted} to close the '(' at {_where(text, unclosed)}, not {shown(f.token)}")
     hint = "not is a function: write not(condition)" if prev is not None and prev.lower() == "not" else None
-    return f.fail(f"unexpected {_shown(f.token)}: expected {_after(f.tokens) or _or(f.expected())}", hint=hint)
+    return f.fail(f"unexpected {shown(f.token)}: expected {after_keyword(f.tokens) or or_list(f.expected())}", hint=hint)
 
 
 def _unexpected_word(f: _Failure, word: str) -> QuerySyntaxError | None:
     """A word where it does not fit: a misspelt operator or keyword, two words run together, or
     the start of a new step or query without its '|'."""
     lower = word.lower()
-    operators = CMPIVOT_OPERATORS if f.dialect == "cmpivot" else KQL_OPERATORS
+    operators = f.dialect.table_operators
     if "VBAR" in f.accepts and lower in operators:
         return f.fail(f"expected '|' before '{word}': each table operator follows a '|'")
-    if f.accepts & {"CMP_OP", "STRING_OP"} and lower not in _KEYWORD_WORDS:
-        scalar_ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
+    if f.accepts & {"CMP_OP", "STRING_OP"} and lower not in KEYWORD_WORDS:
+        scalar_ops = f.dialect.scalar_operators
         hint = did_you_mean(word, scalar_ops)
         if hint:
             return f.fail(f"unknown operator '{word}'", hint=hint)
-    offered = f.accepts - _KQL_ONLY_TERMINALS if f.dialect == "cmpivot" else f.accepts
-    keywords = [t.lower() for t in offered if t.isalpha() and t not in _WORDS]
+    offered = f.accepts - f.dialect.hidden_terminals
+    keywords = [t.lower() for t in offered if t.isalpha() and t not in WORDS]
     hint = _run_together(word, keywords) or did_you_mean(word, keywords)
     if hint:
-        return f.fail(f"unexpected '{word}': expected {_or(f.expected())}", hint=hint)
+        return f.fail(f"unexpected '{word}': expected {or_list(f.expected())}", hint=hint)
     if "VBAR" in f.accepts and not f.accepts & {"CMP_OP", "STRING_OP", "NAME"}:
         at_line_start = not f.text[f.text.rfind("\n", 0, f.pos) + 1 : f.pos].strip()
         return f.fail(
@@ -390,7 +243,7 @@ def _unclosed_paren(tokens: list[Token]) -> int | None:
 def _unterminated_string(f: _Failure) -> QuerySyntaxError:
     line_end = f.text.find("\n", f.pos)
     rest = f.text[f.pos : len(f.text) if line_end == -1 else line_end]
-    quote = _QUOTE_RE.match(rest)
+    quote = QUOTE_RE.match(rest)
     hint = None
     body = rest[quote.end() if quote else 1 :]
     if quote and "@" not in quote.group(0) and f"\\{quote.group(0)[-1]}" in body:
@@ -405,7 +258,7 @@ def _bad_character(f: _Failure) -> QuerySyntaxError:
     if f.text.startswith("&&", f.pos):
         return f.fail("use 'and' instead of '&&'", end=f.pos + 2)
     if word and word.startswith("!"):
-        ops = CMPIVOT_SCALAR_OPERATORS if f.dialect == "cmpivot" else KQL_SCALAR_OPERATORS
+        ops = f.dialect.scalar_operators
         hint = did_you_mean(word, ops)
         if hint:
             return f.fail(f"unknown operator '{word}'", hint=hint)
@@ -414,12 +267,12 @@ def _bad_character(f: _Failure) -> QuerySyntaxError:
         hint = "names are ASCII letters, digits and _; write ['Name'] for any other name"
     elif ch == "!":
         hint = "to negate a comparison use its negated operator (!=, !contains, !like, ...)"
-    return f.fail(f"unexpected character {_show_char(ch)}: expected {_or(f.expected())}", end=f.pos + 1,
+    return f.fail(f"unexpected character {show_char(ch)}: expected {or_list(f.expected())}", end=f.pos + 1,
                   hint=hint)
 
 
 def _table_operator(f: _Failure) -> QuerySyntaxError:
-    operators = CMPIVOT_OPERATORS if f.dialect == "cmpivot" else KQL_OPERATORS
+    operators = f.dialect.table_operators
     listing = f"table operators are: {', '.join(operators)}"
     if f.at_end:
         return f.fail("the query ends after '|': expected a table operator", end=f.pos, hint=listing)
@@ -429,9 +282,9 @@ def _table_operator(f: _Failure) -> QuerySyntaxError:
             return f.fail("use 'or' instead of '||'", start=f.pos - 1, end=f.pos + 1)
         return f.fail("expected a table operator between two '|'", hint=listing)
     if not word:
-        shown = _shown(f.token) if f.token is not None else _show_char(f.text[f.pos])
-        return f.fail(f"expected a table operator after '|', not {shown}", hint=listing)
-    if word.lower() in _UNSUPPORTED_OPERATORS:
+        what = shown(f.token) if f.token is not None else show_char(f.text[f.pos])
+        return f.fail(f"expected a table operator after '|', not {what}", hint=listing)
+    if word.lower() in UNSUPPORTED_OPERATORS:
         return f.fail(f"the '{word}' operator is not supported", hint=listing)
     hint = _run_together(word, operators) or did_you_mean(word, operators)
     if hint is None:
@@ -448,7 +301,7 @@ def _version_at(text: str, pos: int) -> tuple[int, int] | None:
         start -= 1
     if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
         return None
-    m = _VERSION_RE.match(text, start)
+    m = VERSION_RE.match(text, start)
     return (start, m.end()) if m and m.end() > pos else None
 
 
@@ -463,6 +316,6 @@ def _number_problem(f: _Failure, prev: Token) -> QuerySyntaxError | None:
                       start=start, end=f.pos + len(word),
                       hint="a timespan is a number and a unit: d, h, m, s, ms, microsecond or tick (7d, 90m;"
                            " there is no week or month unit)" if unit_like else None)
-    if word.lower() in _TIMESPAN_UNITS:
+    if word.lower() in TIMESPAN_UNITS:
         return f.fail(f"write the timespan without a space: '{prev}{word}'", start=start, end=f.pos + len(word))
     return None

@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from .. import catalog
 from ..engine.functions import REGISTRY
 from ..errors import CMPivotError
-from ..language.parser import CMPIVOT_OPERATORS, KQL_OPERATORS
+from ..language.dialect import CMPIVOT, CMPIVOT_OPERATORS, KQL_OPERATORS, dialect_named
 
 TOPICS = ("operators", "functions", "entities", "permissions", "prerequisites", "samples", "troubleshooting")
 
 
 def _functions(aggregate: bool, dialect: str) -> list[str]:
-    names = {f.name for f in REGISTRY.values() if f.aggregate == aggregate and dialect in f.dialects
+    names = {f.name for f in REGISTRY.values() if f.aggregate == aggregate and dialect_named(dialect).offers(f.dialects)
              and f.name.replace("_", "").isalpha()}
     return sorted(names)
 
@@ -26,7 +26,7 @@ def _functions(aggregate: bool, dialect: str) -> list[str]:
 def _operators() -> str:
     scalar = sorted({f.name for f in REGISTRY.values() if not f.name.replace("_", "").isalpha() or f.name in
                      ("and", "or", "contains", "startswith", "endswith", "like")}
-                    & {k for k, f in REGISTRY.items() if "cmpivot" in f.dialects})
+                    & {k for k, f in REGISTRY.items() if CMPIVOT.offers(f.dialects)})
     return f"""Table operators (each follows a '|'):
   {', '.join(CMPIVOT_OPERATORS)}
   where Name == 'svchost.exe'         keep rows where the condition is true (null is not true)

@@ -51,12 +51,20 @@ def kql_literal(value: Any) -> str:
     if isinstance(value, Mapping):
         raise CMPivotError("a dict has no CMPivot literal", hint="interpolate its values one by one")
     if isinstance(value, Iterable):
-        items = [kql_literal(v) for v in value]
+        items = [_item_literal(v) for v in value]
         if not items:
             raise CMPivotError("an empty list cannot be used with 'in'", hint="check the list before the query")
         return "(" + ", ".join(items) + ")"
     raise CMPivotError(f"a {type(value).__name__} has no CMPivot literal",
                        hint="interpolate a string, number, bool, datetime, timedelta or a list of those")
+
+
+def _item_literal(value: Any) -> str:
+    """One value of a list: a list in a list has no literal (and a deep one must not recurse)."""
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):
+        raise CMPivotError("a list inside a list has no CMPivot literal",
+                           hint="interpolate one flat list of values, as 'in' takes")
+    return kql_literal(value)
 
 
 def _string_body(value: Any, quote_char: str) -> str:

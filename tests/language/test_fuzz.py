@@ -3,10 +3,14 @@
 * Any text — random unicode, or a sample query with characters or tokens deleted, inserted,
   duplicated or swapped — either parses or raises a ``CMPivotError`` located inside the text.
 * Any syntax tree the parser can make prints to text that parses back to the same tree.
+* At sizes and with characters the first two never reach (thousands of and/or conditions, nesting
+  past ``limits.MAX_DEPTH``, megabyte literals, control characters, a BOM, non-ASCII names), the
+  same holds: a tree that prints back to itself, or a located ``CMPivotError``.
 """
 
 from __future__ import annotations
 
+import random
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +18,7 @@ from hypothesis import strategies as st
 
 from cmpivot_magic.errors import CMPivotError, QuerySyntaxError
 from cmpivot_magic.language import nodes as n
+from cmpivot_magic.language.limits import MAX_DEPTH
 from cmpivot_magic.language.parser import parse_text
 from cmpivot_magic.language.printer import format_query
 from language.samples import SAMPLES
@@ -104,7 +109,8 @@ NAMES = (
     st.sampled_from(["Device", "Name", "Version", "count_", "Key", "by", "asc", "desc", "kind", "true", "null",
                      "datetime", "print", "let", "Time", "on", "with", "and", "render", "where"])
     | IDENT
-    | st.text(st.characters(codec="utf-8", exclude_characters="'\n"), max_size=6)
+    # any text but '*', which in a column list is the star itself, not a column named '*'
+    | st.text(st.characters(codec="utf-8", exclude_characters="'\n"), max_size=6).filter(lambda s: s != "*")
 )
 NANOS_PER_DAY = 86_400 * 10**9
 STRINGS = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
@@ -127,11 +133,20 @@ FUNCTIONS = ["ago", "now", "strcat", "iif", "substring", "indexof", "strlen", "t
              "case", "datetime_diff", "count", "countif", "dcount", "sum", "avg"]
 
 
+def _logical(op: str, operands: list[n.Expr]) -> n.Logical:
+    """An and/or chain as the parser makes it: operands of the same operator flattened in."""
+    flat: list[n.Expr] = []
+    for x in operands:
+        flat += x.operands if isinstance(x, n.Logical) and x.op == op else [x]
+    return n.Logical(op, tuple(flat))  # type: ignore[arg-type]
+
+
 def _expressions(leaves: st.SearchStrategy[n.Expr]) -> st.SearchStrategy[n.Expr]:
     return st.recursive(
         leaves,
         lambda inner: st.one_of(
-            st.builds(n.Binary, st.sampled_from(CMP_OPS + ARITH_OPS + ["and", "or"]), inner, inner),
+            st.builds(n.Binary, st.sampled_from(CMP_OPS + ARITH_OPS), inner, inner),
+            st.builds(_logical, st.sampled_from(["and", "or"]), st.lists(inner, min_size=2, max_size=4)),
             st.builds(n.Unary, st.just("-"), inner),
             st.builds(n.Call, st.sampled_from(FUNCTIONS) | NAMES, st.lists(inner, max_size=3).map(tuple)),
             st.builds(n.InList, st.sampled_from(["in", "!in", "in~"]), inner, st.lists(inner, max_size=3).map(tuple)),
@@ -232,3 +247,85 @@ def test_kql_trees_parse_back_to_themselves(source: n.Source, ops: list[n.Operat
     ast = n.QueryText((), n.Pipeline(source, tuple(ops)))
     text = format_query(ast)
     assert parse_text(text, "kql") == ast, text
+
+
+# ------------------------------------------------------------------------------ (d) large and odd inputs
+#
+# Sizes and characters the examples above never reach: and/or chains of thousands of conditions,
+# nesting far past limits.MAX_DEPTH, megabyte literals, control characters, a BOM, non-ASCII names.
+# Property: parse returns a tree that prints back to itself, or raises a located CMPivotError.
+
+LARGE = settings(max_examples=12, deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def parses_or_fails_and_round_trips(text: str) -> None:
+    parses_or_fails_cleanly(text)
+    for dialect in DIALECTS:
+        try:
+            q = parse_text(text, dialect)
+        except CMPivotError:
+            continue
+        assert parse_text(format_query(q), dialect) == q
+
+
+CONDITIONS = ["Name == 'a'", "ProcessId > 4", "Name contains 'svc'", "isnull(Path)", "true", "(x or y)",
+              "not(Name startswith 'w')", "Name in ('a', 'b')", "(a and b or c)"]
+
+
+@LARGE
+# hypothesis favours small numbers: the sizes that matter are also drawn on purpose
+@given(st.sampled_from([2, 1_000, 3_000]) | st.integers(1, 3_000), st.randoms(use_true_random=False))
+def test_long_mixed_and_or_chains(terms: int, rnd: random.Random) -> None:
+    parts = [rnd.choice(CONDITIONS)]
+    for _ in range(terms - 1):
+        parts += [rnd.choice((" and ", " or ", " and ", " or ", " or\n ")), rnd.choice(CONDITIONS)]
+    parses_or_fails_and_round_trips("Process | where " + "".join(parts))
+
+
+NESTS = [("strcat(", ", 'a')"), ("iif(Name == 'a', 'b', ", ")"), ("(", ")"), ("-", ""), ("tolower(", ")"),
+         ("not(", ")"), ("1 + ", ""), ("(a or ", ")"), ("(b and ", ")"), ("dynamic([", "])")]
+
+
+@LARGE
+@given(st.sampled_from([MAX_DEPTH - 8, MAX_DEPTH, MAX_DEPTH + 1, 400]) | st.integers(1, 400),
+       st.randoms(use_true_random=False), st.booleans())
+def test_deep_nesting_parses_or_fails_located(depth: int, rnd: random.Random, unbalanced: bool) -> None:
+    opens, closes = [], []
+    for _ in range(depth):
+        o, c = rnd.choice(NESTS)
+        opens.append(o)
+        closes.append(c)
+    if unbalanced and closes:
+        closes[rnd.randrange(len(closes))] = ""
+    parses_or_fails_and_round_trips("Process | project x = " + "".join(opens) + "Name" + "".join(reversed(closes)))
+
+
+@settings(LARGE, max_examples=6)
+@given(st.sampled_from([2**20, 2**20 - 1, 100_000]) | st.integers(0, 2**20), st.sampled_from(["a", "é", "'", '"', "\\", "\t", "😀", "\u0000", "ab\\'"]),
+       st.sampled_from(["'{}'", '"{}"', "@'{}'", "['{}']", "{}", "'{}", "dynamic(['{}'])"]))
+def test_megabyte_literals(size: int, char: str, form: str) -> None:
+    body = (char * (size // len(char) + 1))[:size]
+    if form in ("'{}'", "'{}"):
+        body = body.replace("\\", "\\\\").replace("'", "\\'")
+    parses_or_fails_and_round_trips("Process | where Name == " + form.format(body) + " | take 1")
+
+
+ODD = st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Lo", "Ll", "Lu", "Mn", "So"]),
+              max_size=6) | st.sampled_from(["\ufeff", "\u0000", "\r\n", "\u200b", "\x1b[31m", "Nämé", "名前"])
+
+
+@FUZZ
+@given(st.sampled_from(SAMPLE_TEXTS), st.lists(st.tuples(st.floats(0, 1), ODD), min_size=1, max_size=4),
+       st.booleans())
+def test_control_characters_bom_and_non_ascii(text: str, inserts: list[tuple[float, str]], bom: bool) -> None:
+    for where, what in inserts:
+        i = int(where * len(text))
+        text = text[:i] + what + text[i:]
+    parses_or_fails_and_round_trips(("\ufeff" if bom else "") + text)
+
+
+@FUZZ
+@given(st.text(st.characters(codec="utf-8", exclude_characters="'\n"), min_size=1, max_size=20))
+def test_non_ascii_names_in_brackets_print_back(name: str) -> None:
+    parses_or_fails_and_round_trips(f"Process | project ['{name}'] = Name | where ['{name}'] != ''")

@@ -25,8 +25,10 @@ SAMPLES = {
     "VERBATIM_STRING": ["@'x'"], "NAME": ["abc", "Device", "x1"], "BRACKET_NAME": ["['a b']"],
     "DATETIME_LIT": ["datetime(2020-01-01)"], "TIMESPAN_LIT": ["timespan(1d)", "time(1d)"],
     "BETWEEN": ["between", "!between"], "DOTDOT": [".."], "GRANNY_DIR": ["granny-asc"],
-    "LEFT_REF": ["$left"], "RIGHT_REF": ["$right"],
+    "LEFT_REF": ["$left"], "RIGHT_REF": ["$right"], "LITERAL_LIST": ["'a', 1, @'b'", "'x'"],
 }
+# what must follow a sample for its terminal to match (LITERAL_LIST looks ahead for the list's ')')
+FOLLOW = {"LITERAL_LIST": ")"}
 PUNCTUATION = {"LPAR": "(", "RPAR": ")", "COMMA": ",", "VBAR": "|", "EQUAL": "=", "LSQB": "[", "RSQB": "]",
                "COLON": ":", "SEMICOLON": ";", "DOT": ".", "LBRACE": "{", "RBRACE": "}"}
 # Deliberate: after a name '[' is an index (`d['key']`), so a bracketed name cannot follow a name
@@ -55,7 +57,8 @@ def test_every_terminal_lexes_as_itself_where_it_is_accepted() -> None:
             if name not in terminals:  # $END and lark's internal names
                 continue
             for sample in _samples(name, terminals[name].pattern.to_regexp()):
-                token = lexers[state].next_token(LexerState(TextSlice.cast_from(sample + " ")), None)
+                text = sample + " " + FOLLOW.get(name, "")
+                token = lexers[state].next_token(LexerState(TextSlice.cast_from(text)), None)
                 if (token.type, len(token)) != (name, len(sample)) and (name, token.type) not in ALLOWED:
                     wrong.add((name, sample, token.type))
     assert not wrong

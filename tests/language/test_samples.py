@@ -220,12 +220,11 @@ def test_console_parenthesised_predicates() -> None:
 def test_hub11_boolean_and_datetime_arithmetic() -> None:
     """HUB11: `Special == false and LastUseTime < (now() - 90d)`."""
     (where,) = ops(parse(sample("HUB11")))
-    assert where == n.Where(n.Binary(
-        "and",
+    assert where == n.Where(n.Logical("and", (
         n.Binary("==", n.Name("Special"), n.Literal(False, "bool")),
         n.Binary("<", n.Name("LastUseTime"),
                  n.Binary("-", n.Call("now", ()), n.Literal(90 * 86_400 * 10**9, "timespan"))),
-    ))
+    )))
 
 
 def _walk(node: object) -> list[object]:
@@ -236,6 +235,9 @@ def _walk(node: object) -> list[object]:
             out += _walk(a)
     elif isinstance(node, n.Binary):
         out += _walk(node.left) + _walk(node.right)
+    elif isinstance(node, n.Logical):
+        for x in node.operands:
+            out += _walk(x)
     elif isinstance(node, n.Unary):
         out += _walk(node.operand)
     return out
