@@ -6,7 +6,8 @@ and shows the catalog, the help and the history — the notebook's front end ove
 * ``subcommands.py`` — one function per ``%cmpivot`` subcommand and the table the magic dispatches on;
 * ``config.py`` — the settings from pyproject.toml and ``CMPIVOT_MAGIC_*`` variables;
 * ``helptext.py`` — ``%cmpivot help`` and its guides;
-* ``interpolate.py`` — ``{name}`` in a cell as an escaped KQL literal.
+* ``interpolate.py`` — ``{name}`` in a cell as an escaped KQL literal;
+* ``diagnostics_comm.py`` — the ``cmpivot.diagnostics`` comm the JupyterLab extension asks for errors.
 
 ``%load_ext cmpivot_magic`` calls ``load_ipython_extension`` below (through the package's own).
 """
@@ -15,12 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import diagnostics_comm
 from .magics import CMPivotMagic
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register ``%%cmpivot`` and ``%cmpivot`` with ``ipython``."""
+    """Register ``%%cmpivot`` and ``%cmpivot`` with ``ipython`` (and, in a kernel, the diagnostics comm)."""
     ipython.register_magics(CMPivotMagic)
+    diagnostics_comm.register(ipython)
 
 
 __all__ = ["CMPivotMagic", "load_ipython_extension"]
