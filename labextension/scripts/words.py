@@ -52,7 +52,8 @@ def keyword_terminals() -> tuple[list[str], list[str]]:
     return sorted(keywords), sorted(operators)
 
 
-def main() -> None:
+def render() -> str:
+    """The text of words.ts."""
     keywords, operators = keyword_terminals()
     # the registry also holds the operators (``==``, ``contains``) as functions: keep callable names
     callable_names = {k for k in REGISTRY if re.fullmatch(r"[a-z_][a-z0-9_]*", k)} - set(operators) - set(keywords)
@@ -72,8 +73,12 @@ def main() -> None:
              "// Every list is lower case; the language is case-insensitive.", ""]
     for name, words in lists.items():
         lines.append(f"export const {name}: readonly string[] = {json.dumps([w.lower() for w in words])};")
-    OUT.write_text("\n".join(lines) + "\n")
-    print(f"wrote {OUT} ({', '.join(f'{k} {len(v)}' for k, v in lists.items())})")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    OUT.write_text(render())
+    print(f"wrote {OUT}")
 
 
 if __name__ == "__main__":
