@@ -238,6 +238,19 @@ def test_cmpivot_cells_are_highlighted_python_cells_untouched_and_errors_underli
         page.keyboard.type("e count_ > 1", delay=30)  # after summarize, Name is gone: count_ is there
         expect(underline).to_have_count(0, timeout=20 * SECONDS)
         assert editor(page, 1).get_attribute("data-language") == "cmpivot"
+
+        # a cell becomes CMPivot when its first line becomes %%cmpivot, and Python again after
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")  # a new cell below
+        fresh = editor(page, 2)
+        expect(fresh).to_have_attribute("data-language", "python", timeout=10 * SECONDS)
+        fresh.click()
+        page.keyboard.type("%%cmpivot\nProcess | take 1", delay=20)
+        expect(fresh).to_have_attribute("data-language", "cmpivot", timeout=10 * SECONDS)
+        expect(fresh.locator(".tok-typeName", has_text="Process")).to_have_count(1)
+        page.keyboard.press("Control+Home")
+        page.keyboard.press("Delete")
+        expect(fresh).to_have_attribute("data-language", "python", timeout=10 * SECONDS)
     except Exception:
         if browser.pages:
             browser.pages[0].screenshot(path=str(ARTIFACTS / "cmpivot-editor-failure.png"))
