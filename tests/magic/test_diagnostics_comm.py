@@ -1,23 +1,14 @@
-"""The ``cmpivot.diagnostics`` comm: what the JupyterLab extension underlines as you type.
+"""``cell_diagnostics``: what the JupyterLab extension underlines as you type, as a pure function.
 
-``cell_diagnostics`` is checked as a pure function (offsets are code points into the whole cell,
-placeholders do not shift them, other cells get nothing), then through a real kernel started by
-jupyter_client: ``%load_ext cmpivot_magic`` registers the target, a ``comm_open`` and a ``comm_msg``
-as the frontend sends them get the reply on the same comm, with the request's id.
+Offsets are code points into the whole cell, placeholders do not shift them, other cells get
+nothing. test_diagnostics_channel.py drives the same answers through a real kernel's comm.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from cmpivot_magic.magic.diagnostics_comm import TARGET, cell_diagnostics
-
-REPO = Path(__file__).resolve().parents[2]
+from cmpivot_magic.magic.diagnostics_comm import cell_diagnostics
 
 
 def underlined(code: str) -> list[tuple[str, str]]:
@@ -70,44 +61,3 @@ def test_other_cells_and_empty_queries_get_nothing(code: str) -> None:
 def test_odd_text_never_raises() -> None:
     for code in ["%%cmpivot\n'unterminated", "%%cmpivot\n)))", "%%cmpivot\n\x00", "%%cmpivot\n{", "%%cmpivot\n| |"]:
         assert all(0 <= d["from"] < d["to"] <= len(code) for d in cell_diagnostics(code))
-
-
-def _reply(kc: Any, comm_id: str, timeout: float = 30) -> dict[str, Any]:
-    while True:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["msg_type"] in ("comm_msg", "comm_close") and msg["content"]["comm_id"] == comm_id:
-            return msg
-
-
-def test_a_real_kernel_answers_on_the_comm_after_load_ext() -> None:
-    from jupyter_client.manager import start_new_kernel
-
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    km, kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(REPO))
-    try:
-        def send(msg_type: str, content: dict[str, Any]) -> None:
-            kc.shell_channel.send(kc.session.msg(msg_type, content))
-
-        # before the magic is loaded the kernel knows no such target: it closes the comm
-        early = uuid.uuid4().hex
-        send("comm_open", {"comm_id": early, "target_name": TARGET, "data": {}})
-        assert _reply(kc, early)["msg_type"] == "comm_close"
-
-        reply = kc.execute_interactive("%load_ext cmpivot_magic", timeout=60)
-        assert reply["content"]["status"] == "ok"
-        comm_id = uuid.uuid4().hex
-        send("comm_open", {"comm_id": comm_id, "target_name": TARGET, "data": {}})
-        code = "%%cmpivot\n// ✓ 🚀\nService | wher Name"
-        send("comm_msg", {"comm_id": comm_id, "data": {"id": 41, "code": code}})
-        answer = _reply(kc, comm_id)
-        assert answer["msg_type"] == "comm_msg"
-        data = answer["content"]["data"]
-        assert data["id"] == 41
-        [d] = data["diagnostics"]
-        assert code[d["from"]:d["to"]] == "wher" and d["severity"] == "error"
-
-        send("comm_msg", {"comm_id": comm_id, "data": {"id": 42, "code": "%%cmpivot\nService | take 1"}})
-        assert _reply(kc, comm_id)["content"]["data"] == {"id": 42, "diagnostics": []}
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
