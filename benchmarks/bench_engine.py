@@ -10,7 +10,7 @@ at 1M rows; at most 2 ms end to end at 1k rows.
     python benchmarks/bench_engine.py [--sizes 1000,10000,100000,1000000] [--repeat 5]
     python benchmarks/bench_engine.py --engines   # polars' in-memory vs default engine by input size
 
-``--engines`` measures what ``engine.evaluate.collect`` decides: below ``IN_MEMORY_BELOW`` input
+``--engines`` measures what ``engine.executor.collect`` decides: below ``IN_MEMORY_BELOW`` input
 rows the engine collects on polars' in-memory engine instead of its default (streaming in polars 2).
 """
 
@@ -134,11 +134,11 @@ def side_by_side(fns: list[Callable[[], object]], repeat: int, budget: float = 0
 
 def compare_engines(sizes: list[int], repeat: int) -> None:
     """Collect time of each query's engine plan on polars' in-memory and default engines."""
-    from cmpivot_magic.engine import evaluate as ev
+    from cmpivot_magic.engine import executor as ev
     from cmpivot_magic.engine.ir import Context
     from cmpivot_magic.query import parse, prepare_tables
 
-    print(f"collect only (the engine's own plans); engine.evaluate.IN_MEMORY_BELOW = {ev.IN_MEMORY_BELOW}")
+    print(f"collect only (the engine's own plans); engine.executor.IN_MEMORY_BELOW = {ev.IN_MEMORY_BELOW}")
     print(f"{'query':22} {'rows':>8} {'in-memory ms':>12} {'default ms':>10} {'in-mem/default':>14}")
     ctx = Context.for_dialect("cmpivot", NOW)
     for size in sizes:

@@ -1,7 +1,8 @@
 """cmpivot-magic: CMPivot queries from Jupyter.
 
 ``connect(url)`` gives a ``Session`` that runs queries on devices; ``parse`` and ``evaluate`` are
-the engine's front door; ``catalog`` lists the entities.
+the engine's front door; ``catalog`` lists the entities; ``query_link`` makes the console's
+``cmpivot:`` links, which every place that takes a query accepts.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from .errors import (
     PublicClientFlowsDisabledError,
     QuerySemanticError,
     QuerySyntaxError,
-    QueryTimeoutError,
     SignInError,
     UnknownAppIdUriError,
 )
+from .language.links import query_link
 from .query import Query, evaluate, parse
 from .results import QueryResult
 from .session import Operation, Session, connect
@@ -34,6 +35,13 @@ def load_ipython_extension(ipython: object) -> None:
     from .magic import load_ipython_extension as load
 
     load(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    """``%unload_ext cmpivot_magic``: remove the completion and inspection hooks."""
+    from .magic import unload_ipython_extension as unload
+
+    unload(ipython)
 
 
 def _sign_in_widget(prompt: _prompt.DeviceCodePrompt) -> _prompt.Settle:
@@ -60,11 +68,11 @@ __all__ = [
     "QueryResult",
     "QuerySemanticError",
     "QuerySyntaxError",
-    "QueryTimeoutError",
     "Session",
     "SignInError",
     "UnknownAppIdUriError",
     "connect",
     "evaluate",
     "parse",
+    "query_link",
 ]

@@ -16,8 +16,10 @@ message (and a caret under the offending text) instead of a Python traceback::
         │   │   ├── UnknownAppIdUriError             the scope names an App ID URI the tenant lacks
         │   │   └── MfaRequiredError                 MFA or Windows Hello for Business required
         │   └── NotAdministrativeUserError           a valid token, but the site does not know the user
-        ├── PermissionDeniedError     signed in, but not allowed (403)
-        └── QueryTimeoutError         devices did not answer in time
+        └── PermissionDeniedError     signed in, but not allowed (403)
+
+A query's timeout is not an error: devices that have not answered by then stay Pending in the
+result, whose status says so for each of them.
 
 Messages are written for the person at the keyboard: what is wrong, then what to do.
 """
@@ -261,10 +263,6 @@ class NotAdministrativeUserError(AuthenticationError):
     """
 
 
-class QueryTimeoutError(BackendError):
-    """Devices did not answer before the query's timeout; the partial result says which did."""
-
-
 __all__ = [
     "AuthenticationError",
     "BackendError",
@@ -278,7 +276,6 @@ __all__ = [
     "PublicClientFlowsDisabledError",
     "QuerySemanticError",
     "QuerySyntaxError",
-    "QueryTimeoutError",
     "ReplayMismatchError",
     "SignInError",
     "UnknownAppIdUriError",

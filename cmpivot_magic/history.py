@@ -19,15 +19,30 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import pandas as pd
 import polars as pl
 
-from .backends.base import DeviceReply, DeviceStatus, Target
+from .backends.base import ANSWERED, DeviceReply, DeviceStatus, Target
 from .errors import CMPivotError
 
 ENV = "CMPIVOT_MAGIC_HISTORY_DIR"
+
+
+class Default(Enum):
+    """The type of ``DEFAULT_HISTORY``."""
+
+    HISTORY = "default"
+
+    def __repr__(self) -> str:
+        return "DEFAULT_HISTORY"
+
+
+DEFAULT_HISTORY = Default.HISTORY
+"""``history=DEFAULT_HISTORY`` (or the string ``"default"``): the store in the user data folder, or
+``$CMPIVOT_MAGIC_HISTORY_DIR``, opened when first needed (``open_default``)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS operations (
@@ -35,7 +50,7 @@ CREATE TABLE IF NOT EXISTS operations (
     connection   TEXT NOT NULL,
     query        TEXT NOT NULL,
     targets      TEXT NOT NULL,        -- JSON [[name, resource_id], ...]
-    collection   TEXT,
+    collection   TEXT,                 -- the collection targeted; NULL: devices picked by name
     started      TEXT NOT NULL,
     now          TEXT NOT NULL,        -- the query's clock reading (ago/now)
     timeout      REAL NOT NULL,
@@ -54,6 +69,8 @@ CREATE TABLE IF NOT EXISTS replies (
     PRIMARY KEY (operation_id, resource_id)
 );
 """
+
+_ANSWERED_SQL = ", ".join(f"'{s.value}'" for s in sorted(ANSWERED))
 
 
 def default_root() -> Path | None:
@@ -83,6 +100,12 @@ class StoredOperation:
 
 
 class HistoryStore:
+    """The operations kept under one folder: ``index.sqlite`` and ``rows/<operation id>/*.parquet``.
+
+    A session writes through it as replies stream in (``start``, ``add_replies``, ``finish``);
+    ``operations()`` lists them (what ``%cmpivot history`` shows), and ``operation()`` and
+    ``replies()`` give back what ``Session.resume`` needs. Several kernels may share one folder."""
+
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         (self.root / "rows").mkdir(parents=True, exist_ok=True)
@@ -145,7 +168,7 @@ class HistoryStore:
         sql = ("SELECT o.operation_id AS OperationId, o.started AS Started, o.connection AS Connection, "
                "o.query AS Query, json_array_length(o.targets) AS Targeted, "
                "(SELECT COUNT(*) FROM replies r WHERE r.operation_id = o.operation_id AND r.status IN "
-               "('Completed', 'Truncated')) AS Answered, o.summary AS Summary "
+               f"({_ANSWERED_SQL})) AS Answered, o.summary AS Summary "
                "FROM operations o ORDER BY o.started DESC, o.operation_id DESC")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -185,5 +208,16 @@ class HistoryStore:
 
 
 def open_default() -> HistoryStore | None:
+    """The default store (see ``default_root``), or None when history is turned off."""
     root = default_root()
     return None if root is None else HistoryStore(root)
+
+
+def history_option(history: HistoryStore | Default | str | Path | None) -> HistoryStore | Default | None:
+    """A ``history=`` argument as a session keeps it: ``DEFAULT_HISTORY`` (also for the string
+    ``"default"``) until first used, None for no history, else a store (a path opens one)."""
+    if history is None or isinstance(history, HistoryStore | Default):
+        return history
+    if isinstance(history, str) and history == "default":
+        return DEFAULT_HISTORY
+    return HistoryStore(Path(history))

@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 import polars as pl
 
-from .engine import evaluate as ev
-from .engine.ir import Context
+from . import engine
+from .engine import frames
 from .engine.plan import DEVICE, Plan, Schema
-from .engine.planner import Planner
 from .language import nodes
+from .language.links import query_text
 from .language.parser import parse_text
 from .language.printer import format_pipeline, format_query
 
@@ -35,13 +35,13 @@ class Query:
     @cached_property
     def plan(self) -> Plan:
         """The plan against the entity catalog (and any ``let``-bound or literal tables)."""
-        return Planner(self.dialect, text=self.text).plan(self.ast)
+        return engine.plan_query(self.ast, self.dialect, text=self.text)
 
     def plan_for(self, tables: Mapping[str, Schema]) -> Plan:
         """The plan against the schemas of tables given at evaluation time."""
         if not tables:
             return self.plan
-        return Planner(self.dialect, tables, text=self.text).plan(self.ast)
+        return engine.plan_query(self.ast, self.dialect, tables=tables, text=self.text)
 
     @property
     def output_schema(self) -> dict[str, str]:
@@ -84,7 +84,10 @@ def parse(text: str, dialect: str = "cmpivot") -> Query:
 
     >>> print(parse("Process | summarize count() by Name | top 5 by count_").output_schema)
     {'Name': 'string', 'count_': 'long'}
+
+    ``text`` may also be a query link (``cmpivot:…``, the console's "Copy query link").
     """
+    text = query_text(text)
     query = Query(text, _parse_cached(text, dialect), dialect)
     if dialect == "cmpivot":
         query.plan  # noqa: B018  (plan now: errors belong to parse time)
@@ -99,13 +102,12 @@ def evaluate(text: str | Query, tables: Mapping[str, Any] | None = None, *, dial
     dtypes are that table's schema. In the cmpivot dialect the names are entities and each needs a
     ``Device`` column. ``now`` fixes the clock that ``now()`` and ``ago()`` read (UTC).
     """
+    if not isinstance(text, Query):
+        text = query_text(text)
     query = text if isinstance(text, Query) else Query(text, _parse_cached(text, dialect), dialect)
-    frames, schemas, rows = prepare_tables(tables or {}, query.dialect)
+    given, schemas, rows = prepare_tables(tables or {}, query.dialect)
     plan = query.plan_for(schemas)
-    ctx = Context.for_dialect(query.dialect, _utc(now))
-    made = plan.rows_made()
-    result = ev.collect(ev.execute(plan, frames, ctx), None if made is None else rows + made)
-    return ev.to_pandas(result, plan.schema)
+    return frames.to_pandas(engine.evaluate(plan, given, now=_utc(now), input_rows=rows), plan.schema)
 
 
 def prepare_tables(tables: Mapping[str, Any],
@@ -114,11 +116,11 @@ def prepare_tables(tables: Mapping[str, Any],
     total number of rows."""
     from . import catalog
 
-    frames: dict[str, pl.LazyFrame] = {}
+    lazy: dict[str, pl.LazyFrame] = {}
     schemas: dict[str, Schema] = {}
     rows = 0
     for name, frame in tables.items():
-        df = ev.from_pandas(frame)
+        df = frames.from_pandas(frame)
         rows += df.height
         key, device = name, None
         if dialect == "cmpivot":
@@ -126,14 +128,14 @@ def prepare_tables(tables: Mapping[str, Any],
             key = entity.name if entity is not None else name
             device_col = next((c for c in df.columns if c.lower() == DEVICE.lower()), None)
             if device_col is None:
-                ev.ensure_device_column(key, ev.schema_of_frame(df))  # raises, naming the table
+                frames.ensure_device_column(key, frames.schema_of_frame(df))  # raises, naming the table
             elif device_col != DEVICE:
                 df = df.rename({device_col: DEVICE})
             device = DEVICE
-        schema = ev.schema_of_frame(df, device)
-        frames[key] = ev.normalise_frame(df, schema)
+        schema = frames.schema_of_frame(df, device)
+        lazy[key] = frames.normalise_frame(df, schema)
         schemas[key] = schema
-    return frames, schemas, rows
+    return lazy, schemas, rows
 
 
 def _utc(now: dt.datetime | None) -> dt.datetime:

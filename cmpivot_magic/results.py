@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import polars as pl
 
-from .backends.base import DeviceReply, DeviceStatus, Target
+from .backends.base import ANSWERED, DeviceReply, DeviceStatus, Target
 from .errors import CMPivotError
 
 if TYPE_CHECKING:
@@ -54,7 +53,7 @@ def summarize_status(status: pd.DataFrame) -> str:
     """
     counts = status["Status"].value_counts()
     total = len(status)
-    done = int(counts.get("Completed", 0) + counts.get("Truncated", 0))
+    done = int(sum(counts.get(s.value, 0) for s in ANSWERED))
     offline = int(counts.get("Offline", 0))
     failed = int(counts.get("Failed", 0))
     text = (f"Query completed on {done} of {total} client{'s' if total != 1 else ''} "
@@ -71,7 +70,10 @@ def summarize_status(status: pd.DataFrame) -> str:
 
 @dataclass
 class QueryResult:
-    """The answer to one query over a set of devices."""
+    """The answer to one query over a set of devices: a value, which keeps what a next step needs
+    (each device's replies, the targets, the clock reading) but not the session that made it.
+    Retrying it or re-evaluating its rows are pipeline steps: ``Session.retry(result)`` and
+    ``Session.requery(result, text)``."""
 
     df: pd.DataFrame
     status: pd.DataFrame
@@ -84,60 +86,11 @@ class QueryResult:
     display_rows: int = DEFAULT_DISPLAY_ROWS
     replies: dict[int, DeviceReply] = field(default_factory=dict, repr=False)
     """Each device's final reply (its device-part rows): what retry and re-evaluation build on."""
-    session: Any = field(default=None, repr=False)
-    request: Any = field(default=None, repr=False)
-
-    def retry(self, *, offline: bool = True, failed: bool = True, pending: bool = True,
-              timeout: float | None = None) -> QueryResult:
-        """Ask only the devices that were offline, failed or pending again; a new result with their
-        fresh rows merged in (devices that answered before are not queried again)."""
-        if self.session is None or self.request is None:
-            raise CMPivotError("this result has no session to retry with",
-                               hint="results from Session.run or %%cmpivot can be retried")
-        wanted = {s for s, on in (("Offline", offline), ("Failed", failed), ("Pending", pending)) if on}
-        again = self.status.loc[self.status["Status"].isin(wanted), "Device"].tolist()
-        if not again:
-            return self
-        op = self.session.submit(self.query, devices=again, timeout=timeout)
-        op.result()
-        merged = {**self.replies, **{rid: r for rid, r in op.replies.items()}}
-        from .session import combine
-
-        return combine(self.session, self.request, op.id, merged, "did not answer the retry before the timeout")
-
-    def requery(self, text: str) -> QueryResult:
-        """Evaluate another query over the rows the devices already sent, without asking them
-        again (CMPivot's "Run query" re-evaluation). The rows are the stored query's device part,
-        so a query over the same entity can filter, summarize or chart them differently."""
-        from .engine import evaluate as ev
-        from .engine.plan import DEVICE, HIDDEN_DEVICE, Join
-        from .query import evaluate, parse
-
-        plan = self.query.plan
-        if any(isinstance(s.step, Join) for s in plan.device_part):
-            raise CMPivotError("this result joined several entities; requery works on one entity's rows",
-                               hint="run the new query on the devices instead")
-        entity = next(plan.scans()).table
-        q = parse(text)
-        wanted = {s.table for s in q.plan.scans()}
-        if wanted != {entity}:
-            raise CMPivotError(f"the stored rows are {entity} rows; this query reads {', '.join(sorted(wanted))}",
-                               hint="run it on the devices instead")
-        schema = plan.device_schema
-        frames = [r.rows for r in self.replies.values() if r.rows is not None and r.rows.height]
-        names = list(schema.names)
-        rows = (pl.concat([f.select(names) for f in frames], how="vertical_relaxed") if frames
-                else pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in schema.columns}))
-        if schema.device == HIDDEN_DEVICE:
-            rows = rows.rename({HIDDEN_DEVICE: DEVICE})
-        try:
-            df = evaluate(q, {entity: rows}, now=self.request.now if self.request else None)
-        except CMPivotError as err:
-            raise CMPivotError(f"cannot re-evaluate over the stored rows: {err.message}",
-                               hint=f"the stored rows have: {', '.join(c for c in rows.columns)}") from None
-        return QueryResult(df=df, status=self.status, query=q, operation_id=self.operation_id,
-                           connection=self.connection, chart_spec=q.plan.render, replies=self.replies,
-                           session=self.session, request=self.request)
+    targets: tuple[Target, ...] = field(default=(), repr=False)
+    """The devices the query was sent to, in order: what ``Session.retry`` asks again."""
+    now: dt.datetime | None = field(default=None, repr=False)
+    """The query's clock reading (what ``now()`` and ``ago()`` read): ``Session.retry`` and
+    ``Session.requery`` evaluate at the same instant."""
 
     def diff(self, before: QueryResult, key: list[str] | None = None) -> pd.DataFrame:
         """What changed since ``before``, per device: rows that appeared, disappeared or changed.
@@ -153,7 +106,8 @@ class QueryResult:
 
     @property
     def devices_answered(self) -> int:
-        return int(self.status["Status"].isin(["Completed", "Truncated"]).sum())
+        """Devices that answered with rows (``ANSWERED``: Completed or Truncated)."""
+        return int(self.status["Status"].isin([s.value for s in ANSWERED]).sum())
 
     def to_csv(self, path: str | Path | None = None, **kwargs: Any) -> str | None:
         """All rows as CSV (to ``path``, or returned as text)."""

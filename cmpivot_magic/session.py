@@ -9,24 +9,31 @@ part over the union of the replies. ``Session.run`` is ``submit(...).result()``.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pandas as pd
-import polars as pl
 
-from .backends.base import Backend, BackendOperation, DeviceReply, DeviceRequest, DeviceStatus, Target
-from .engine import evaluate as ev
-from .engine.ir import Context
+from . import engine
+from .backends.base import (
+    ANSWERED,
+    Backend,
+    BackendOperation,
+    DeviceReply,
+    DeviceRequest,
+    DeviceStatus,
+    Target,
+)
+from .backends.targets import requested_collection
+from .engine import frames
+from .engine.plan import DEVICE, HIDDEN_DEVICE, Join
 from .errors import CMPivotError, QuerySemanticError
-from .history import HistoryStore, open_default
-from .query import Query, parse
+from .history import DEFAULT_HISTORY, Default, HistoryStore, history_option, open_default
+from .query import Query, evaluate, parse
 from .results import QueryResult, status_frame
 
 PROFILES = ("onprem", "tenant-attach")
@@ -34,19 +41,14 @@ ONPREM_TIMEOUT = 3600.0  # a CMPivot operation lives one hour on-prem …
 TENANT_ATTACH_TIMEOUT = 600.0  # … and ten minutes from the Intune admin center
 CONSOLE_ONLY_MESSAGE = "the Intune admin center does not support {what}; it runs only from the ConfigMgr console"
 
-# Local backends number their own operations (a site's SMS Provider numbers real ones). The ids
-# must stay unique across processes and kernels, since history and resume key results by them:
-# microseconds since the epoch, with the process id in the low digits, increasing in a process.
-_last_id = 0
-_id_lock = threading.Lock()
 
-
-def connect(url: str = "local://", *, profile: str = "onprem", history: str | Path | None = "default",
-            **options: Any) -> Session:
+def connect(url: str = "local://", *, profile: str = "onprem",
+            history: HistoryStore | Default | str | Path | None = DEFAULT_HISTORY, **options: Any) -> Session:
     """Connect to a site: ``local://`` (this machine), ``demo://?devices=200&seed=7`` (a simulated
     site) or ``https://<provider>/AdminService``. ``profile="tenant-attach"`` applies the Intune
-    admin center's rules to every query. ``history`` is where operations are kept ("default": the
-    user data folder or ``$CMPIVOT_MAGIC_HISTORY_DIR``; a path; or None for no history).
+    admin center's rules to every query. ``history`` is where operations are kept
+    (``DEFAULT_HISTORY``, also spelled ``"default"``: the user data folder or
+    ``$CMPIVOT_MAGIC_HISTORY_DIR``; a path; a ``HistoryStore``; or None for no history).
     ``record="site.json"`` records an AdminService session, scrubbed; ``replay:///abs/site.json``
     replays one offline (keeping no history unless ``history`` is a path)."""
     if profile not in PROFILES:
@@ -66,47 +68,60 @@ def connect(url: str = "local://", *, profile: str = "onprem", history: str | Pa
 
         # options: token=, auth="negotiate", verify="root.pem", record="site.json", request_timeout=, ...
         backend = AdminServiceBackend.from_url(url, profile=profile, **options)
-        if scheme == "replay":
-            history = None if history == "default" else history
     else:
         raise CMPivotError(f"unknown connection {url!r}",
                            hint="use local://, demo:// or https://<provider>/AdminService")
-    store: HistoryStore | str | None = history if history in ("default", None) else HistoryStore(Path(history))
+    store = history_option(history)
+    if scheme == "replay" and store is DEFAULT_HISTORY:
+        store = None  # a replay keeps no history unless given a place for it
     return Session(backend, store)
 
 
-def url_options(url: str) -> dict[str, str]:
-    """``demo://?devices=500&seed=7`` → ``{'devices': '500', 'seed': '7'}``."""
-    return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
 class Session:
-    def __init__(self, backend: Backend, history: HistoryStore | str | None = "default") -> None:
+    """A connection to a site (``connect(url)`` makes one): its devices and collections, and
+    queries run on them through one pipeline.
+
+    ``run(query)`` answers a query and ``submit(query)`` returns the ``Operation`` in flight (for
+    progress and cancelling); ``resume(operation_id)`` re-attaches to one sent earlier. Every
+    operation is kept in ``history`` as its replies stream in, unless history is off.
+
+    Example::
+
+        s = connect("demo://?devices=50", history=None)
+        s.run("OS | summarize count() by Caption").df
+    """
+
+    def __init__(self, backend: Backend,
+                 history: HistoryStore | Default | str | Path | None = DEFAULT_HISTORY) -> None:
         self.backend = backend
-        self._history = history
+        self._history = history_option(history)
 
     @property
     def history(self) -> HistoryStore | None:
         """Where operations are persisted as they stream in (None when history is off)."""
-        if self._history == "default":
+        if self._history is DEFAULT_HISTORY:
             self._history = open_default()
         return self._history if isinstance(self._history, HistoryStore) else None
 
     @property
     def url(self) -> str:
+        """The connection URL."""
         return self.backend.url
 
     @property
     def profile(self) -> str:
+        """``"onprem"``, or ``"tenant-attach"`` for the Intune admin center's rules."""
         return self.backend.profile
 
     def __repr__(self) -> str:
         return f"Session({self.url!r}, profile={self.profile!r})"
 
     def devices(self) -> pd.DataFrame:
+        """The devices you can target: one row each, with Name and ResourceId first."""
         return self.backend.devices()
 
     def collections(self) -> pd.DataFrame:
+        """The collections you can target: CollectionID, Name, MemberCount, ..."""
         return self.backend.collections()
 
     def prepare(self, query: str | Query) -> Query:
@@ -121,10 +136,20 @@ class Session:
 
     def submit(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
                collection: str | None = None, timeout: float | None = None) -> Operation:
+        """Send a query to devices and return at once with the ``Operation`` in flight.
+
+        ``query`` is CMPivot text (or a parsed ``Query``); syntax and semantic errors are raised
+        here, before anything is sent. The query goes to ``devices`` (names, any case) or to the
+        members of ``collection`` (an ID such as ``"SMS00001"``, the default), not both.
+        ``timeout`` (seconds) is capped by the profile's limit: one hour on-prem, ten minutes for
+        tenant attach; devices that have not answered by then stay Pending in the result. Iterate
+        ``operation.updates()`` for progress, or call ``operation.result()`` to wait for the answer.
+        """
         q = self.prepare(query)
         if isinstance(devices, str):
             devices = [devices]
-        targets = self.backend.resolve(list(devices) if devices is not None else None, collection)
+        wanted = list(devices) if devices is not None else None
+        targets = self.backend.resolve(wanted, collection)
         if self.profile == "tenant-attach" and len(targets) != 1:
             raise CMPivotError(
                 f"the Intune admin center queries a single device, but {len(targets)} are targeted",
@@ -133,10 +158,10 @@ class Session:
         limit = TENANT_ATTACH_TIMEOUT if self.profile == "tenant-attach" else ONPREM_TIMEOUT
         timeout = min(timeout, limit) if timeout is not None else limit
         now = dt.datetime.now(dt.UTC)
-        request = DeviceRequest(q, targets, timeout, now)
+        request = DeviceRequest(q, targets, timeout, now, requested_collection(wanted, collection))
         operation = Operation(self, request, self.backend.submit(request))
         if self.history is not None:
-            self.history.start(operation.id, self.url, q.text, targets, collection, now, timeout)
+            self.history.start(operation.id, self.url, q.text, targets, request.collection, now, timeout)
         return operation
 
     def resume(self, operation_id: int) -> Operation:
@@ -150,19 +175,70 @@ class Session:
         if stored.connection != self.url:
             raise CMPivotError(f"operation {operation_id} ran on {stored.connection}, not {self.url}",
                                hint=f"connect({stored.connection!r}).resume({operation_id})")
-        request = DeviceRequest(self.prepare(stored.query), stored.targets, stored.timeout, stored.now)
+        request = DeviceRequest(self.prepare(stored.query), stored.targets, stored.timeout, stored.now,
+                                stored.collection)
         done = store.replies(operation_id)
-        resume = getattr(self.backend, "resume", None)
-        if resume is None:
-            raise CMPivotError(f"{self.url} cannot re-attach to an operation")
-        handle = resume(operation_id, request, set(done))
+        handle = self.backend.resume(operation_id, request, set(done))
         operation = Operation(self, request, handle, started=stored.now)
         operation.replies.update(done)
         return operation
 
     def run(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
             collection: str | None = None, timeout: float | None = None) -> QueryResult:
+        """Run a query on devices and return its answer once they have replied (or the timeout
+        passed): ``submit(...).result()``.
+
+        The result's ``df`` holds the rows (Device first), ``status`` one row per targeted device
+        (Completed, Truncated, Failed with its error, Offline or Pending) and ``summary`` the
+        status-bar line. Targets and timeout are as for ``submit``::
+
+            session.run("Disk | where FreeSpace < 10 * 1024 * 1024 * 1024", collection="SMS00001")
+        """
         return self.submit(query, devices=devices, collection=collection, timeout=timeout).result()
+
+    def retry(self, result: QueryResult, *, offline: bool = True, failed: bool = True, pending: bool = True,
+              timeout: float | None = None) -> QueryResult:
+        """Ask only the devices of ``result`` that were offline, failed or pending again, through
+        this session; a new result with their fresh rows merged in and the whole query re-combined
+        over every device's rows (devices that answered before are not queried again)."""
+        if not result.targets or result.now is None:
+            raise CMPivotError("this result does not say which devices it was sent to, so it cannot be retried",
+                               hint="results from Session.run or %%cmpivot can be retried")
+        wanted = {s for s, on in (("Offline", offline), ("Failed", failed), ("Pending", pending)) if on}
+        again = result.status.loc[result.status["Status"].isin(wanted), "Device"].tolist()
+        if not again:
+            return result
+        op = self.submit(result.query, devices=again, timeout=timeout)
+        op.result()
+        merged = {**result.replies, **op.replies}
+        request = DeviceRequest(query=result.query, targets=result.targets, timeout=op.request.timeout, now=result.now)
+        return combine(self, request, op.id, merged, "did not answer the retry before the timeout")
+
+    def requery(self, result: QueryResult, text: str) -> QueryResult:
+        """Evaluate another query over the rows ``result``'s devices already sent, without asking
+        them again (CMPivot's "Run query" re-evaluation). The rows are the stored query's device
+        part, so a query over the same entity can filter, summarize or chart them differently."""
+        plan = result.query.plan
+        if any(isinstance(s.step, Join) for s in plan.device_part):
+            raise CMPivotError("this result joined several entities; requery works on one entity's rows",
+                               hint="run the new query on the devices instead")
+        entity = next(plan.scans()).table
+        q = parse(text)
+        wanted = {s.table for s in q.plan.scans()}
+        if wanted != {entity}:
+            raise CMPivotError(f"the stored rows are {entity} rows; this query reads {', '.join(sorted(wanted))}",
+                               hint="run it on the devices instead")
+        rows = frames.union([r.rows for r in result.replies.values() if r.rows is not None], plan.device_schema)
+        if plan.device_schema.device == HIDDEN_DEVICE:
+            rows = rows.rename({HIDDEN_DEVICE: DEVICE})
+        try:
+            df = evaluate(q, {entity: rows}, now=result.now)
+        except CMPivotError as err:
+            raise CMPivotError(f"cannot re-evaluate over the stored rows: {err.message}",
+                               hint=f"the stored rows have: {', '.join(c for c in rows.columns)}") from None
+        return QueryResult(df=df, status=result.status, query=q, operation_id=result.operation_id,
+                           connection=result.connection, chart_spec=q.plan.render, replies=result.replies,
+                           targets=result.targets, now=result.now)
 
 
 def _check_tenant_attach(q: Query) -> None:
@@ -193,7 +269,8 @@ class Progress:
 
     @property
     def answered(self) -> int:
-        return self.completed + self.truncated
+        """Devices that answered with rows (``ANSWERED``: Completed or Truncated)."""
+        return sum(getattr(self, status.name.lower()) for status in ANSWERED)  # fields are named by status
 
     @property
     def pending(self) -> int:
@@ -232,8 +309,7 @@ class Operation:
         """Yield a ``Progress`` each time devices answer, until all have or the timeout passes."""
         # a backend that keeps its own clock (the demo site's simulated latencies) applies the
         # timeout itself; otherwise it is wall-clock time from when the query was sent
-        own_clock = getattr(self.handle, "applies_timeout", False)
-        deadline = float("inf") if own_clock else self._started + self.request.timeout
+        deadline = float("inf") if self.handle.owns_clock else self._started + self.request.timeout
         while not self.handle.done() and not self.cancelled:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -301,36 +377,16 @@ def combine(session: Session, request: DeviceRequest, operation_id: int, replies
     """The answer from devices' replies: the global part evaluated over the union of their rows."""
     q = request.query
     plan = q.plan
-    device_schema = plan.device_schema
-    names = list(device_schema.names)
     # The union in target order, not arrival order: the same query over the same devices gives the
     # same rows in the same order however the replies raced (`top` and `take` break ties by it).
     order = {t.resource_id: i for i, t in enumerate(request.targets)}
     answered = sorted(replies.values(), key=lambda r: (order.get(r.resource_id, len(order)), r.resource_id))
-    frames = [r.rows for r in answered if r.rows is not None and r.rows.height]
-    if frames:
-        frames = [f if f.columns == names else f.select(names) for f in frames]
-        union = pl.concat(frames, how="vertical_relaxed", rechunk=False)
-    else:
-        union = pl.DataFrame(schema={n: ev.polars_dtype(t) for n, t in device_schema.columns})
-    union_lf = ev.normalise_frame(union, device_schema)
-    ctx = Context(now=request.now, case_insensitive=True)
-    rows = ev.collect(ev.execute(plan, {}, ctx, steps=plan.global_part, source=union_lf), union.height)
-    df = ev.to_pandas(rows, plan.schema)
-    if "Device" in df.columns and df.columns[0] != "Device":
-        df = df[["Device", *[c for c in df.columns if c != "Device"]]]
+    rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
+    df = frames.to_pandas(rows, plan.schema, device_first=True)
     status = status_frame(request.targets, replies, pending_reason=pending_reason)
     return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,
                        chart_spec=plan.render, finished=dt.datetime.now(dt.UTC), replies=dict(replies),
-                       session=session, request=request)
+                       targets=request.targets, now=request.now)
 
 
-def next_operation_id() -> int:
-    global _last_id
-    with _id_lock:
-        candidate = (time.time_ns() // 1000) * 1000 + os.getpid() % 1000
-        _last_id = max(candidate, _last_id + 1000)
-        return _last_id
-
-
-__all__ = ["Operation", "Progress", "Session", "connect", "next_operation_id", "url_options"]
+__all__ = ["Operation", "Progress", "Session", "connect"]

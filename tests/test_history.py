@@ -114,7 +114,7 @@ def test_retry_asks_only_pending_offline_or_failed_devices_and_merges(store: Pat
     partial = s.run("Process | summarize count() by Device", timeout=2.0)
     pending = set(partial.status.loc[partial.status["Status"] == "Pending", "Device"])
     assert pending
-    merged = partial.retry(offline=False, failed=False, pending=True)
+    merged = s.retry(partial, offline=False, failed=False, pending=True)
     full = s.run("Process | summarize count() by Device")
     assert rows(merged.df) == rows(full.df)
     retried = s.history.replies(merged.operation_id)  # type: ignore[union-attr]
@@ -139,14 +139,14 @@ def test_diff_lists_appeared_disappeared_and_changed_rows() -> None:
 def test_requery_reevaluates_stored_rows_without_asking_devices() -> None:
     s = cm.connect(SITE, history=None)
     first = s.run("Process | project Device, Name, WorkingSetSize | top 5 by WorkingSetSize")
-    again = first.requery("Process | summarize count() by Name")
+    again = s.requery(first, "Process | summarize count() by Name")
     direct = s.run("Process | summarize count() by Name")
     assert rows(again.df) == rows(direct.df)
     assert again.operation_id == first.operation_id  # no new operation
     with pytest.raises(CMPivotError, match="cannot re-evaluate"):
-        first.requery("Process | project CommandLine")
+        s.requery(first, "Process | project CommandLine")
     with pytest.raises(CMPivotError, match="stored rows are Process rows"):
-        first.requery("Service")
+        s.requery(first, "Service")
 
 
 def test_history_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,15 +12,13 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 import pytest
+from language import samples
 
 import cmpivot_magic as cm
-from cmpivot_magic import catalog
-from cmpivot_magic.engine import evaluate as ev
-from cmpivot_magic.engine.ir import Context
+from cmpivot_magic import catalog, engine
+from cmpivot_magic.engine import frames
 from cmpivot_magic.errors import CMPivotError, QuerySemanticError
 
-SAMPLES = Path(__file__).resolve().parent / "language" / "samples"
-VALID = sorted(p.stem for p in SAMPLES.glob("*.kql") if p.stem not in ("H03", "H04", "S13"))
 SITE = "demo://?devices=500&seed=7&clock=virtual&max_result_bytes=100000000"
 
 
@@ -42,17 +40,16 @@ def whole_query(session: cm.Session, op: cm.Operation) -> pd.DataFrame:
     for scan in plan.scans():
         entity = catalog.entity(scan.table)
         frame = backend.source.table(entity, scan.args, answered, op.request.now)  # type: ignore[attr-defined]
-        schema = ev.schema_of_frame(frame, "Device")
-        tables[(scan.table, scan.args) if scan.args else scan.table] = ev.normalise_frame(frame, schema)
-    out = ev.execute(plan, tables, Context(now=op.request.now)).collect()
-    return ev.to_pandas(out, plan.schema)
+        schema = frames.schema_of_frame(frame, "Device")
+        tables[(scan.table, scan.args) if scan.args else scan.table] = frames.normalise_frame(frame, schema)
+    return frames.to_pandas(engine.evaluate(plan, tables, now=op.request.now), plan.schema)
 
 
-@pytest.mark.parametrize("sid", VALID)
+@pytest.mark.parametrize("sid", samples.RUNS)
 def test_push_down_equals_whole_query_evaluation(site: cm.Session, sid: str) -> None:
     """Each device evaluates the device part, the session the global part over the union; the
     answer equals evaluating the whole query over all devices' rows (§3.3)."""
-    text = (SAMPLES / f"{sid}.kql").read_text(encoding="utf-8")
+    text = samples.text(sid)
     op = site.submit(text)
     result = op.result()
     expected = whole_query(site, op)

@@ -1,22 +1,30 @@
-"""The backend protocol: how a query's device part reaches devices and their answers come back.
+"""The backend contract: how a query's device part reaches devices and their answers come back.
 
-A backend knows a site's devices and collections, resolves a target to devices, and submits a
-``DeviceRequest``; the returned ``BackendOperation`` hands over ``DeviceReply`` objects as devices
-answer. Every targeted device ends with exactly one final reply — Completed, Truncated, Failed or
-Offline — so no device ever goes missing from a result without a status saying why.
+Everything a backend must offer is declared here, so a new backend is written against this file
+alone. The session resolves a target to ``Target`` devices (``Backend.resolve``; the rules for
+devices and collections are in ``targets.py``), builds a ``DeviceRequest`` and hands it to
+``Backend.submit``; the returned ``BackendOperation`` hands over ``DeviceReply`` objects as devices
+answer. ``Backend.resume`` re-attaches to an operation started earlier (after a kernel restart).
+Every targeted device ends with exactly one final reply — Completed, Truncated, Failed or Offline —
+so no device ever goes missing from a result without a status saying why.
 
 Backends that hold or collect entity tables themselves (``demo://``, ``local://``) implement the
-``TableSource`` protocol instead and share ``localeval.LocalBackend``, which evaluates the device
-part exactly as a ConfigMgr client would.
+``TableSource`` protocol and share ``tables.TableBackend``, which evaluates the device part over
+those tables as a ConfigMgr client would. Operation ids for such backends and the parsing of
+``scheme://?key=value`` options live here too, below the session, so no backend imports it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import polars as pl
@@ -30,6 +38,8 @@ MAX_RESULT_BYTES = 128_000
 
 
 class DeviceStatus(StrEnum):
+    """Where a device stands in an operation; every status but Pending is final."""
+
     COMPLETED = "Completed"
     FAILED = "Failed"
     OFFLINE = "Offline"
@@ -38,6 +48,11 @@ class DeviceStatus(StrEnum):
 
     def __str__(self) -> str:
         return self.value
+
+
+ANSWERED = frozenset({DeviceStatus.COMPLETED, DeviceStatus.TRUNCATED})
+"""The statuses of a device that answered with rows: a truncated answer is still an answer (CMPivot's
+status bar counts it as completed). Status bars, progress, results and history all count these."""
 
 
 @dataclass(frozen=True)
@@ -63,23 +78,39 @@ class DeviceReply:
 
 @dataclass(frozen=True)
 class DeviceRequest:
-    """What a backend sends: the query (its device part is ``query.device_query``) and where."""
+    """What a backend sends: the query (its device part is ``query.device_query``) and where.
+
+    ``collection`` is the collection the targets were resolved from (the default one when no
+    devices were named), or None when devices were picked by name; a backend whose site can
+    address a collection in one operation sends it by that route."""
 
     query: Query
     targets: tuple[Target, ...]
     timeout: float
+    """Seconds the operation may run, counted from ``now``."""
     now: dt.datetime
+    """When the query was first sent: its clock for ``ago()`` and ``now()``, also after a resume."""
+    collection: str | None = None
 
 
 class BackendOperation(Protocol):
+    """A query in flight on a backend: the session polls it until ``done()`` or the timeout."""
+
     operation_id: int
+    """The site's id for the operation (history and ``Session.resume`` key results by it)."""
+
+    owns_clock: bool
+    """True when the operation applies ``request.timeout`` itself, in its own clock (the demo
+    site's simulated seconds): the session then polls until ``done()`` without a deadline of its
+    own. False: the session stops polling once the timeout has passed in wall-clock time since
+    ``request.now``, and devices that have not answered stay Pending."""
 
     def poll(self, wait: float) -> list[DeviceReply]:
         """Replies that arrived since the last poll, waiting up to ``wait`` seconds for one."""
         ...
 
     def done(self) -> bool:
-        """True once every target has a final reply."""
+        """True once every target has a final reply (or the operation was cancelled)."""
         ...
 
     def cancel(self) -> None:
@@ -88,36 +119,59 @@ class BackendOperation(Protocol):
 
 
 class Backend(Protocol):
+    """A connection's devices and collections, and the way queries reach them."""
+
     url: str
+    """The connection URL, as the session and history show it."""
     profile: str
+    """``"onprem"`` or ``"tenant-attach"`` (the Intune admin center's rules)."""
 
-    def devices(self) -> pd.DataFrame: ...
+    def devices(self) -> pd.DataFrame:
+        """One row per device the user can target, with at least Name and ResourceId."""
+        ...
 
-    def collections(self) -> pd.DataFrame: ...
+    def collections(self) -> pd.DataFrame:
+        """One row per collection, with at least CollectionID, Name and MemberCount."""
+        ...
 
-    def resolve(self, devices: Sequence[str] | None, collection: str | None) -> tuple[Target, ...]: ...
+    def resolve(self, devices: Sequence[str] | None, collection: str | None) -> tuple[Target, ...]:
+        """The devices a query goes to: ``devices`` by name (any case), or the members of
+        ``collection`` (``targets.DEFAULT_COLLECTION`` when neither is given). Raises a
+        ``CMPivotError`` for an unknown name or collection, and for the mistakes
+        ``targets.check_target_args`` names."""
+        ...
 
-    def submit(self, request: DeviceRequest) -> BackendOperation: ...
+    def submit(self, request: DeviceRequest) -> BackendOperation:
+        """Send the request's device part to its targets; replies come from the operation."""
+        ...
+
+    def resume(self, operation_id: int, request: DeviceRequest, answered: set[int]) -> BackendOperation:
+        """Re-attach to operation ``operation_id``, sent earlier with ``request`` (possibly before a
+        kernel restart). Devices whose resource ids are in ``answered`` already have a stored final
+        reply; the operation need not deliver them again (the session keeps one reply per device).
+        Raises a ``CMPivotError`` when the operation can no longer be reached."""
+        ...
 
 
-def resolve_device_names(names: Sequence[str], devices: pd.DataFrame, where: str) -> tuple[Target, ...]:
-    """Targets for device names (any case) from a frame with Name and ResourceId columns; an
-    unknown name is an error that suggests the closest ones. Duplicates are dropped, order kept."""
-    import difflib
+# Backends that run operations themselves number them (a site's SMS Provider numbers real ones).
+# The ids must stay unique across processes and kernels, since history and resume key results by
+# them: microseconds since the epoch, with the process id in the low digits, increasing in a process.
+_last_id = 0
+_id_lock = threading.Lock()
 
-    from ..errors import CMPivotError
 
-    by_lower = {str(n).lower(): (str(n), int(r)) for n, r in zip(devices["Name"], devices["ResourceId"], strict=True)}
-    targets = []
-    for name in names:
-        hit = by_lower.get(str(name).lower())
-        if hit is None:
-            close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=3)
-            hint = (f"did you mean {', '.join(by_lower[c][0] for c in close)}?" if close
-                    else "session.devices() lists the devices you can see")
-            raise CMPivotError(f"no device named '{name}' on {where}", hint=hint)
-        targets.append(Target(*hit))
-    return tuple(dict.fromkeys(targets))
+def next_operation_id() -> int:
+    """A fresh operation id for a backend that numbers its own operations."""
+    global _last_id
+    with _id_lock:
+        candidate = (time.time_ns() // 1000) * 1000 + os.getpid() % 1000
+        _last_id = max(candidate, _last_id + 1000)
+        return _last_id
+
+
+def url_options(url: str) -> dict[str, str]:
+    """``demo://?devices=500&seed=7`` → ``{'devices': '500', 'seed': '7'}``."""
+    return {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
 class EntityUnavailable(Exception):

@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
-from .. import catalog
-from ..engine import evaluate as ev
+from .. import catalog, engine
+from ..engine import frames
 from ..engine import plan as p
-from ..engine.ir import Context
 from .base import (
     MAX_RESULT_BYTES,
     DeviceReply,
@@ -32,7 +30,7 @@ from .base import (
     EntityUnavailable,
     TableSource,
     Target,
-    resolve_device_names,
+    next_operation_id,
 )
 
 
@@ -67,21 +65,20 @@ class TableBackend:
         self.url, self.profile, self.source, self.device_facts = url, profile, source, devices
         self.timeline, self.max_result_bytes = timeline, max_result_bytes
 
-    # subclasses implement devices(), collections(), resolve()
+    # subclasses implement devices(), collections() and resolve() (with the rules of targets.py)
 
     def submit(self, request: DeviceRequest) -> TableOperation:
-        from ..session import next_operation_id
-
+        """Work out every target's reply now; the operation releases them on the timeline."""
         return TableOperation(next_operation_id(), self._replies(request), request.timeout, self.timeline)
 
     def resume(self, operation_id: int, request: DeviceRequest, answered: set[int]) -> TableOperation:
         """Re-attach to an operation: the simulation is deterministic, so the devices that had not
-        answered yet answer now as they would have; the ones in ``answered`` are not asked again."""
+        answered yet answer now as they would have; the ones in ``answered`` are not asked again.
+        The timeline counts from when the operation was first sent."""
         replies = [r for r in self._replies(request) if r[1].resource_id not in answered]
         age = (dt.datetime.now(dt.UTC) - request.now).total_seconds()
-        op = TableOperation(operation_id, replies, request.timeout, self.timeline)
-        op._started -= max(0.0, age) / max(self.timeline.speed, 1e-9)
-        return op
+        started_at = time.monotonic() - max(0.0, age) / max(self.timeline.speed, 1e-9)
+        return TableOperation(operation_id, replies, request.timeout, self.timeline, started_at=started_at)
 
     def _replies(self, request: DeviceRequest) -> list[tuple[float, DeviceReply]]:
         targets = request.targets
@@ -119,8 +116,7 @@ class TableBackend:
         except EntityUnavailable as err:
             return [(latency[t.resource_id], DeviceReply(t.name, t.resource_id, DeviceStatus.FAILED, error=str(err),
                                                          elapsed=latency[t.resource_id])) for t in answering]
-        ctx = Context(now=request.now, case_insensitive=True)
-        rows = ev.collect(ev.execute(plan, tables, ctx, steps=plan.device_part), input_rows)
+        rows = engine.run_device_part(plan, tables, now=request.now, input_rows=input_rows)
         device_col = plan.device_schema.device or p.DEVICE
         rows, truncated = truncate_per_device(rows, device_col, self.max_result_bytes)
         by_name = split_by_device(rows, device_col)
@@ -149,11 +145,8 @@ class TableBackend:
             frame = self.source.table(entity, scan.args, ids, now, cols)
             rows += frame.height
             schema = p.Schema(tuple(entity.schema.items()), p.DEVICE)
-            tables[key] = ev.normalise_frame(frame.select(schema.names), schema)
+            tables[key] = frames.normalise_frame(frame.select(schema.names), schema)
         return tables, rows
-
-    def _resolve_names(self, names: Sequence[str], devices: pd.DataFrame) -> tuple[Target, ...]:
-        return resolve_device_names(names, devices, self.url)
 
 
 def _scans_of(plan: p.Plan) -> list[tuple[catalog.Entity, tuple[object, ...]]]:
@@ -219,59 +212,69 @@ def truncate_per_device(rows: pl.DataFrame, device_col: str, limit: int) -> tupl
 
 @dataclass
 class TableOperation:
-    """Releases pre-computed replies on the backend's timeline."""
+    """Releases pre-computed replies on the backend's timeline.
+
+    ``schedule`` holds each reply with its latency (seconds after sending, in the site's clock),
+    in latency order;
+    ``started_at`` is the ``time.monotonic()`` reading the timeline counts from (earlier than now
+    for a resumed operation)."""
 
     operation_id: int
-    replies: list[tuple[float, DeviceReply]]
+    schedule: list[tuple[float, DeviceReply]]
     timeout: float
     timeline: Timeline
-    _started: float = field(default_factory=time.monotonic)
+    started_at: float = field(default_factory=time.monotonic)
     _next: int = 0
     _cancelled: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    applies_timeout = True
+    owns_clock = True
     """Timeouts are in the site's (simulated) seconds: a device whose latency exceeds the timeout
     never answers and stays Pending, whatever the clock mode."""
 
     def __post_init__(self) -> None:
-        self.replies = [r for r in self.replies if r[0] <= self.timeout]
+        self.schedule = [r for r in self.schedule if r[0] <= self.timeout]
+
+    def replies(self) -> list[DeviceReply]:
+        """Every reply that arrives within the timeout, in latency order, without waiting on the
+        timeline (the emulator answers from these at its own pace)."""
+        return [r for _, r in self.schedule]
 
     def poll(self, wait: float) -> list[DeviceReply]:
         with self._lock:
-            if self._cancelled or self._next >= len(self.replies):
+            if self._cancelled or self._next >= len(self.schedule):
                 return []
             if self.timeline.mode == "virtual":
                 return self._release_batch()
             return self._release_due(wait)
 
     def _release_batch(self) -> list[DeviceReply]:
-        remaining = len(self.replies) - self._next
-        size = max(1, -(-len(self.replies) // max(1, self.timeline.batches)))
+        remaining = len(self.schedule) - self._next
+        size = max(1, -(-len(self.schedule) // max(1, self.timeline.batches)))
         end = self._next + min(size, remaining)
         # keep devices of equal latency in one batch
-        while end < len(self.replies) and self.replies[end][0] == self.replies[end - 1][0]:
+        while end < len(self.schedule) and self.schedule[end][0] == self.schedule[end - 1][0]:
             end += 1
-        out = [r for _, r in self.replies[self._next : end]]
+        out = [r for _, r in self.schedule[self._next : end]]
         self._next = end
         return out
 
     def _release_due(self, wait: float) -> list[DeviceReply]:
         deadline = time.monotonic() + wait
         while True:
-            elapsed = (time.monotonic() - self._started) * self.timeline.speed
+            elapsed = (time.monotonic() - self.started_at) * self.timeline.speed
             end = self._next
-            while end < len(self.replies) and self.replies[end][0] <= elapsed:
+            while end < len(self.schedule) and self.schedule[end][0] <= elapsed:
                 end += 1
             if end > self._next or time.monotonic() >= deadline:
-                out = [r for _, r in self.replies[self._next : end]]
+                out = [r for _, r in self.schedule[self._next : end]]
                 self._next = end
                 return out
-            next_due = self._started + self.replies[self._next][0] / self.timeline.speed
+            next_due = self.started_at + self.schedule[self._next][0] / self.timeline.speed
             time.sleep(max(0.0, min(deadline, next_due) - time.monotonic()))
 
     def done(self) -> bool:
-        return self._cancelled or self._next >= len(self.replies)
+        return self._cancelled or self._next >= len(self.schedule)
 
     def cancel(self) -> None:
         self._cancelled = True

@@ -25,10 +25,10 @@ from typing import Any
 
 import polars as pl
 
+from .. import engine
 from ..backends.base import DeviceReply, DeviceRequest, DeviceStatus, Target
 from ..backends.tables import TableBackend
-from ..engine import evaluate as ev
-from ..engine.ir import Context
+from ..engine.frames import device_first
 from ..engine.plan import DEVICE, HIDDEN_DEVICE
 from ..language.types import ScalarType
 from ..query import Query
@@ -206,7 +206,7 @@ class EmulatedOperation:
     def _answer_chunk(self, chunk: list[Answer]) -> None:
         targets = tuple(Target(a.name, a.resource_id) for a in chunk)
         request = DeviceRequest(self.query, targets, timeout=1e12, now=self.now)
-        replies = {r.resource_id: r for _, r in self.backend.submit(request).replies}
+        replies = {r.resource_id: r for r in self.backend.submit(request).replies()}
         frames: list[pl.DataFrame] = []
         for a in chunk:
             reply = replies.get(a.resource_id)
@@ -227,22 +227,10 @@ class EmulatedOperation:
         """A device's rows of a text with a global part: that part over this device's rows alone,
         as a client runs whatever text it is sent (one evaluation per device: slow, and only for
         clients that send the whole query)."""
-        plan = self.query.plan
-        schema = plan.device_schema
-        frame = reply.rows if reply.rows is not None else pl.DataFrame()
-        ctx = Context(now=self.now, case_insensitive=True)
-        source = ev.normalise_frame(frame.select(list(schema.names)), schema)
-        out = ev.collect(ev.execute(plan, {}, ctx, steps=plan.global_part, source=source), frame.height)
+        out = engine.run_global_part(self.query.plan, [] if reply.rows is None else [reply.rows], now=self.now)
         if DEVICE not in out.columns and HIDDEN_DEVICE not in out.columns:
             out = out.with_columns(pl.lit(reply.device, dtype=pl.String).alias(DEVICE))
         return out
-
-
-def device_first(frame: pl.DataFrame) -> pl.DataFrame:
-    """Rows as a client returns them: the device in ``Device``, first."""
-    if HIDDEN_DEVICE in frame.columns:
-        frame = frame.rename({HIDDEN_DEVICE: DEVICE}) if DEVICE not in frame.columns else frame.drop(HIDDEN_DEVICE)
-    return frame.select(DEVICE, *[c for c in frame.columns if c != DEVICE])
 
 
 def encode_by_device(frame: pl.DataFrame, dynamic: set[str] | frozenset[str] = frozenset()) -> dict[str, bytes]:

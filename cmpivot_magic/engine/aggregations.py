@@ -18,8 +18,9 @@ import polars as pl
 
 from ..language.types import ScalarType
 from . import coerce as cv
-from .functions import KQL_ONLY, Arg, SignatureError, polars_dtype, register
+from .frames import polars_dtype
 from .ir import Context
+from .registry import KQL_ONLY, Arg, SignatureError, register
 
 T = ScalarType
 Types = tuple[ScalarType, ...]

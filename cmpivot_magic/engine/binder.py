@@ -18,7 +18,7 @@ from ..language import nodes as n
 from ..language.literals import ns_to_datetime
 from ..language.types import ScalarType, type_named
 from . import plan as p
-from .functions import NOT_CONST, SignatureError, lookup
+from .functions import NOT_CONST, REGISTRY, SignatureError, lookup
 from .ir import Apply, Bound, Col, Const
 
 
@@ -123,8 +123,6 @@ class Binder:
             return _cast_literal(e.args[0], t, self, e)
         fn = lookup(name)
         if fn is None:
-            from .functions import REGISTRY
-
             names = sorted(
                 {f.name for f in REGISTRY.values() if self.dialect in f.dialects and f.name.isidentifier()}
             )

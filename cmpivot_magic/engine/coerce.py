@@ -21,18 +21,13 @@ from typing import Any
 import polars as pl
 
 from ..language.types import ScalarType
+from .frames import polars_dtype
+from .registry import NOT_CONST
 
 T = ScalarType
 NS_PER_TICK = 100
 NS_PER_SECOND = 1_000_000_000
 NS_PER_DAY = 86_400 * NS_PER_SECOND
-
-
-def polars_dtype(t: ScalarType) -> pl.DataType:
-    # imported late: functions.py imports the definition modules, which import this one
-    from .functions import polars_dtype as dtype_of
-
-    return dtype_of(t)
 
 
 class ConversionError(ValueError):
@@ -54,8 +49,6 @@ def common_type(types: Iterable[ScalarType], consts: Iterable[Any]) -> ScalarTyp
     A null constant fits any type, so ``iif(p, x, long(null))`` takes ``x``'s type.
     Numbers mix (int+int stays int, anything with real is real, else long).
     """
-    from .functions import NOT_CONST
-
     pairs = list(zip(types, consts, strict=True))
     known = [t for t, c in pairs if c is NOT_CONST or c is not None] or [t for t, _ in pairs]
     distinct = set(known)

@@ -1,106 +1,35 @@
-"""The function registry: every scalar function, operator and aggregation the engine knows.
+"""The functions the engine knows: the registry filled, and typed expressions compiled to polars.
 
-One entry per name holds both halves of a function, so the planner and the evaluator can never
-disagree about it:
+Importing this module imports every definition module, each of which enters its functions in
+``registry.REGISTRY``: operators under their symbol or keyword (``==``, ``+``, ``contains``,
+``!like``, ``in``, ``between``, ``matches regex``, unary ``neg``, called like functions), scalar
+functions and aggregations under their names. The planner looks names up here (``lookup``) and
+the evaluator compiles bound expressions here (``compile_expr``, ``compile_aggregate``), so both
+read the same complete table.
 
-* ``typer(types, consts)`` — the result type for these argument types (``consts`` holds each
-  argument's value when it is a constant, else ``NOT_CONST``), or raise ``SignatureError`` with a
-  message for the user;
-* ``impl(args, ctx)`` — the polars expression computing it.
-
-Operators are registered under their symbol or keyword (``==``, ``+``, ``contains``, ``!like``,
-``in``, ``between``, ``matches regex``, unary ``neg``) and are called like functions.
-The definitions live in ``operators.py``, ``scalars.py`` and ``aggregations.py``; importing this
-module imports them.
+The registry's own names (``Function``, ``Arg``, ``NOT_CONST``, ``SignatureError``, ``register``,
+``BOTH``, ``KQL_ONLY``) are re-exported for readers of the function layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
-
 import polars as pl
 
-from ..language.types import ScalarType
+from . import aggregations, datetimes, operators, predicates, scalars, strings  # noqa: F401  (they register)
+from .frames import polars_dtype
 from .ir import Aggregate, Apply, Bound, Col, Const, Context
-
-BOTH = frozenset({"cmpivot", "kql"})
-KQL_ONLY = frozenset({"kql"})
-
-
-class _NotConst:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NOT_CONST"
-
-
-NOT_CONST: Any = _NotConst()
-"""Marks an argument whose value is not known before evaluation."""
-
-
-class SignatureError(Exception):
-    """Raised by a typer: the message is shown to the user as a semantic error."""
-
-
-@dataclass(frozen=True)
-class Arg:
-    """One evaluated argument: its polars expression, its type, and its value if constant."""
-
-    expr: pl.Expr
-    type: ScalarType
-    const: Any = NOT_CONST
-
-    @property
-    def is_const(self) -> bool:
-        return self.const is not NOT_CONST
-
-
-Typer = Callable[[tuple[ScalarType, ...], tuple[Any, ...]], ScalarType]
-ScalarImpl = Callable[[Sequence[Arg], Context], pl.Expr]
-AggregateImpl = Callable[[Sequence[Arg], tuple[Any, ...], Context], pl.Expr]
-
-
-@dataclass(frozen=True)
-class Function:
-    name: str
-    min_args: int
-    max_args: int | None
-    typer: Typer
-    impl: Callable[..., pl.Expr]
-    dialects: frozenset[str] = BOTH
-    aggregate: bool = False
-    doc: str = ""
-    # aggregations only: leading arguments that are row expressions; the rest must be constants
-    # and are passed as ``options`` (percentile's P, make_list's size limit)
-    row_args: int | None = None
-
-
-REGISTRY: dict[str, Function] = {}
-
-
-def register(
-    name: str,
-    min_args: int,
-    max_args: int | None,
-    typer: Typer,
-    *,
-    dialects: frozenset[str] = BOTH,
-    aggregate: bool = False,
-    doc: str = "",
-    aliases: Sequence[str] = (),
-    row_args: int | None = None,
-) -> Callable[[Callable[..., pl.Expr]], Callable[..., pl.Expr]]:
-    """Decorator: register ``impl`` under ``name`` (and ``aliases``), case-insensitively."""
-
-    def deco(impl: Callable[..., pl.Expr]) -> Callable[..., pl.Expr]:
-        fn = Function(name, min_args, max_args, typer, impl, dialects, aggregate, doc, row_args)
-        for key in (name, *aliases):
-            REGISTRY[key.lower()] = fn
-        return impl
-
-    return deco
+from .registry import (
+    BOTH,
+    KQL_ONLY,
+    NOT_CONST,
+    REGISTRY,
+    Arg,
+    Function,
+    SignatureError,
+    Typer,
+    const_expr,
+    register,
+)
 
 
 def lookup(name: str) -> Function | None:
@@ -129,27 +58,6 @@ def _arg(expr: Bound, ctx: Context) -> Arg:
     return Arg(compile_expr(expr, ctx), expr.type)
 
 
-def polars_dtype(t: ScalarType) -> pl.DataType:
-    """The polars dtype that holds values of scalar type ``t`` (dynamic values are JSON text)."""
-    return _DTYPES[t]
-
-
-_DTYPES: dict[ScalarType, pl.DataType] = {
-    ScalarType.BOOL: pl.Boolean(),
-    ScalarType.INT: pl.Int32(),
-    ScalarType.LONG: pl.Int64(),
-    ScalarType.REAL: pl.Float64(),
-    ScalarType.STRING: pl.String(),
-    ScalarType.DATETIME: pl.Datetime("ns", "UTC"),
-    ScalarType.TIMESPAN: pl.Duration("ns"),
-    ScalarType.DYNAMIC: pl.String(),
-}
-
-
-def const_expr(value: Any, t: ScalarType) -> pl.Expr:
-    return pl.lit(value, dtype=_DTYPES[t])
-
-
 def fold_constant(expr: Apply, ctx: Context) -> Const | None:
     """Evaluate an expression whose arguments are all constants, or None if that fails."""
     if not all(isinstance(a, Const) for a in expr.args):
@@ -161,8 +69,20 @@ def fold_constant(expr: Apply, ctx: Context) -> Const | None:
     return Const(value, expr.type)
 
 
-def _load_definitions() -> None:
-    from . import aggregations, operators, scalars  # noqa: F401  (they register themselves)
-
-
-_load_definitions()
+__all__ = [
+    "BOTH",
+    "KQL_ONLY",
+    "NOT_CONST",
+    "REGISTRY",
+    "Arg",
+    "Function",
+    "SignatureError",
+    "Typer",
+    "compile_aggregate",
+    "compile_expr",
+    "const_expr",
+    "fold_constant",
+    "lookup",
+    "polars_dtype",
+    "register",
+]

@@ -2,14 +2,14 @@
 
 The planner is where a query gets its meaning. It resolves entity and table names, plans each
 source and operator into steps with their output schemas (binding expressions through
-``binder.py`` and summarize through ``summarize.py``), tracks which column carries each row's
+``binder.py``, summarize through ``summarize.py`` and the column-shaping operators through
+``projection.py``, each held by the planner, not inherited), tracks which column carries each row's
 device, and decides how many leading steps each device can evaluate on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,9 +18,10 @@ from ..errors import QuerySemanticError, did_you_mean
 from ..language import nodes as n
 from ..language.types import ScalarType
 from . import plan as p
-from .binder import Scope, coerce_cell, fresh, schema_of
-from .ir import Apply, Bound, Col, Const
-from .summarize import SummarizeBinder
+from .binder import Binder, Scope, coerce_cell, fresh, schema_of
+from .ir import Col, Const
+from .projection import Projector
+from .summarize import Summarizer
 
 MAX_JOINS = 5  # CMPivot's documented limits (§3.2)
 MAX_JOIN_COLUMNS = 64
@@ -29,19 +30,23 @@ MAX_JOIN_COLUMNS = 64
 _ROW_LOCAL = (p.Filter, p.Select)
 
 
-class Planner(SummarizeBinder):
+class Planner:
     """Plans queries of one dialect against the catalog and, optionally, given table schemas.
 
     ``tables`` maps a table name to its schema. In the cmpivot dialect the names are entities and a
-    given schema replaces the catalog's; in the kql dialect any name is a table. Expressions are
-    bound by the layers below: ``binder.Binder`` (expressions) and ``summarize.SummarizeBinder``.
+    given schema replaces the catalog's; in the kql dialect any name is a table. The planner holds
+    the parts it delegates to: ``binder`` (expressions, names, errors with carets), ``summarizer``
+    (summarize) and ``columns`` (the operators that shape columns), all over the one binder.
     """
 
     def __init__(
         self, dialect: str = "cmpivot", tables: Mapping[str, p.Schema] | None = None, text: str | None = None
     ) -> None:
-        super().__init__(dialect, text)
+        self.dialect, self.text = dialect, text
         self.tables = dict(tables or {})
+        self.binder = Binder(dialect, text)
+        self.summarizer = Summarizer(self.binder)
+        self.columns = Projector(self.binder)
 
     # ------------------------------------------------------------------------------ query
 
@@ -52,7 +57,7 @@ class Planner(SummarizeBinder):
                 scope.let_tables[let.name] = let.value
                 scope.scalars.pop(let.name, None)
             else:
-                scope.scalars[let.name] = self.bind(let.value, p.Schema(()), scope)
+                scope.scalars[let.name] = self.binder.bind(let.value, p.Schema(()), scope)
                 scope.let_tables.pop(let.name, None)
         return self.plan_pipeline(query.body, scope)
 
@@ -61,7 +66,7 @@ class Planner(SummarizeBinder):
         render: p.RenderSpec | None = None
         for i, op in enumerate(pipeline.operators):
             if render is not None:
-                raise self.error("render must be the last operator of the query", op)
+                raise self.binder.error("render must be the last operator of the query", op)
             if isinstance(op, n.Render):
                 render = self._render(op)
                 continue
@@ -129,11 +134,11 @@ class Planner(SummarizeBinder):
             return [self._datatable(src, scope)]
         if isinstance(src, n.Print):
             one_row = p.PlanStep(p.Values(((),)), p.Schema(()), -1)
-            items = self._assignments(src.items, p.Schema(()), scope, unnamed=lambda i, e: f"print_{i}")
+            items = self.columns.assignments(src.items, p.Schema(()), scope, unnamed=lambda i, e: f"print_{i}")
             return [one_row, p.PlanStep(p.Select(tuple(items)), schema_of(items, None), -1)]
         if isinstance(src, n.Range):
             return [self._range(src, scope)]
-        raise self.error(f"unsupported source {type(src).__name__}", src)
+        raise self.binder.error(f"unsupported source {type(src).__name__}", src)
 
     def _entity(self, ref: n.EntityRef, scope: Scope) -> list[p.PlanStep]:
         if not ref.args and ref.name in scope.let_tables:
@@ -160,38 +165,38 @@ class Planner(SummarizeBinder):
             what = "table"
         else:
             what = "entity"
-        return self.error(f"unknown {what} '{ref.name}'", ref, hint=did_you_mean(ref.name, names))
+        return self.binder.error(f"unknown {what} '{ref.name}'", ref, hint=did_you_mean(ref.name, names))
 
     def _entity_args(self, ref: n.EntityRef, entity: catalog.Entity | None, scope: Scope) -> tuple[Any, ...]:
         values = []
         for a in ref.args:
-            b = self.bind(a, p.Schema(()), scope)
+            b = self.binder.bind(a, p.Schema(()), scope)
             if not isinstance(b, Const):
-                raise self.error("an entity's arguments must be constants", a)
+                raise self.binder.error("an entity's arguments must be constants", a)
             values.append(b.value)
         if entity is None:
             if values:
-                raise self.error(f"table '{ref.name}' takes no arguments", ref)
+                raise self.binder.error(f"table '{ref.name}' takes no arguments", ref)
             return ()
         params = entity.parameters
         required = sum(1 for prm in params if prm.required)
         if not params and values:
-            raise self.error(f"{entity.name} takes no arguments: write just {entity.name}", ref)
+            raise self.binder.error(f"{entity.name} takes no arguments: write just {entity.name}", ref)
         if len(values) < required:
             example = f"{entity.name}('{params[0].description or params[0].name}')" if params else entity.name
-            raise self.error(
+            raise self.binder.error(
                 f"{entity.name} needs {required} argument{'s' if required > 1 else ''}",
                 ref,
                 hint=f"for example: {example}",
             )
         if len(values) > len(params):
-            raise self.error(f"{entity.name} takes at most {len(params)} argument(s)", ref)
+            raise self.binder.error(f"{entity.name} takes at most {len(params)} argument(s)", ref)
         out = []
         for prm, value, node in zip(params, values, ref.args, strict=False):
             if prm.type == ScalarType.TIMESPAN and not isinstance(value, int | dt.timedelta):
-                raise self.error(f"{entity.name}'s {prm.name} must be a timespan such as 1d or 2h", node)
+                raise self.binder.error(f"{entity.name}'s {prm.name} must be a timespan such as 1d or 2h", node)
             if prm.type == ScalarType.STRING and not isinstance(value, str):
-                raise self.error(f"{entity.name}'s {prm.name} must be a string in quotes", node)
+                raise self.binder.error(f"{entity.name}'s {prm.name} must be a string in quotes", node)
             out.append(value)
         for prm in params[len(values) :]:
             out.append(prm.default)
@@ -202,19 +207,19 @@ class Planner(SummarizeBinder):
         width = len(cols)
         cells = []
         for v, (col, t) in zip(dt.values, cols * (len(dt.values) // max(width, 1)), strict=True):
-            b = self.bind(v, p.Schema(()), scope)
+            b = self.binder.bind(v, p.Schema(()), scope)
             if not isinstance(b, Const):
-                raise self.error(f"datatable values must be constants (column {col})", v)
-            cells.append(coerce_cell(b, t, self, v))
+                raise self.binder.error(f"datatable values must be constants (column {col})", v)
+            cells.append(coerce_cell(b, t, self.binder, v))
         rows = tuple(tuple(cells[i : i + width]) for i in range(0, len(cells), width))
         return p.PlanStep(p.Values(rows), p.Schema(tuple(cols)), -1)
 
     def _range(self, r: n.Range, scope: Scope) -> p.PlanStep:
         bounds = []
         for e in (r.start, r.stop, r.step):
-            b = self.bind(e, p.Schema(()), scope)
+            b = self.binder.bind(e, p.Schema(()), scope)
             if not isinstance(b, Const):
-                raise self.error("range bounds must be constants", e)
+                raise self.binder.error("range bounds must be constants", e)
             bounds.append(b)
         t = bounds[0].type
         if t == ScalarType.INT:
@@ -229,18 +234,18 @@ class Planner(SummarizeBinder):
 
     def _operator(self, op: n.Operator, schema: p.Schema, scope: Scope) -> list[tuple[p.Step, p.Schema]]:
         if isinstance(op, n.Where):
-            pred = self.bind(op.predicate, schema, scope)
+            pred = self.binder.bind(op.predicate, schema, scope)
             if pred.type != ScalarType.BOOL:
-                raise self.error(
+                raise self.binder.error(
                     f"where needs a true/false condition, but this is a {pred.type}", op.predicate
                 )
             return [(p.Filter(pred), schema)]
         if isinstance(op, n.Project):
-            return [self._project(op.items, schema, scope, keep_all=False)]
+            return [self.columns.project(op.items, schema, scope, keep_all=False)]
         if isinstance(op, n.Extend):
-            return [self._project(op.items, schema, scope, keep_all=True)]
+            return [self.columns.project(op.items, schema, scope, keep_all=True)]
         if isinstance(op, n.ProjectAway):
-            drop = {c for pat in op.patterns for c in self._match(pat, schema, op)}
+            drop = {c for pat in op.patterns for c in self.columns.match(pat, schema, op)}
             cols = tuple((c, Col(c, t)) for c, t in schema.columns if c not in drop)
             return [
                 (p.Select(cols), schema_of(list(cols), schema.device if schema.device not in drop else None))
@@ -250,15 +255,15 @@ class Planner(SummarizeBinder):
             for new, old in op.pairs:
                 src = schema.resolve(old)
                 if src is None:
-                    raise self.unknown_column(old, schema, op)
+                    raise self.binder.unknown_column(old, schema, op)
                 renames[src] = new
             cols = tuple((renames.get(c, c), Col(c, t)) for c, t in schema.columns)
             device = renames.get(schema.device, schema.device) if schema.device else None
             return [(p.Select(cols), schema_of(list(cols), device))]
         if isinstance(op, n.ProjectReorder):
-            return [self._reorder(op, schema)]
+            return [self.columns.reorder(op, schema)]
         if isinstance(op, n.Summarize):
-            return self.summarize(op, schema, scope)
+            return self.summarizer.summarize(op, schema, scope)
         if isinstance(op, n.Count):
             name = op.alias or "Count"
             return [(p.CountRows(name), p.Schema(((name, ScalarType.LONG),)))]
@@ -266,132 +271,54 @@ class Planner(SummarizeBinder):
             if op.columns == ("*",):
                 names = tuple(c for c, _ in schema.visible)
             else:
-                names = tuple(self.column(c, schema, op) for c in op.columns)
+                names = tuple(self.binder.column(c, schema, op) for c in op.columns)
             device = schema.device if schema.device in names else None
             return [(p.Distinct(names), p.Schema(tuple((c, schema.type_of(c)) for c in names), device))]
         if isinstance(op, n.Join):
             return [self._join(op, schema, scope)]
         if isinstance(op, n.OrderBy):
-            keys = tuple(self._sort_key(k, schema, scope) for k in op.keys)
+            keys = tuple(self.columns.sort_key(k, schema, scope) for k in op.keys)
             return [(p.Sort(keys), schema)]
         if isinstance(op, n.Take):
             return [(p.Limit(self._count(op.count, scope)), schema)]
         if isinstance(op, n.Top):
             count = self._count(op.count, scope)
             return [
-                (p.Sort((self._sort_key(op.key, schema, scope),), stable=False), schema),
+                (p.Sort((self.columns.sort_key(op.key, schema, scope),), stable=False), schema),
                 (p.Limit(count), schema),
             ]
         if isinstance(op, n.MvExpand):
-            return [self._mv_expand(op, schema, scope)]
-        raise self.error(f"unsupported operator {type(op).__name__}", op)
+            return [self.columns.mv_expand(op, schema, scope)]
+        raise self.binder.error(f"unsupported operator {type(op).__name__}", op)
 
     def _count(self, e: n.Expr, scope: Scope) -> int:
-        b = self.bind(e, p.Schema(()), scope)
+        b = self.binder.bind(e, p.Schema(()), scope)
         if (
             not isinstance(b, Const)
             or not isinstance(b.value, int)
             or isinstance(b.value, bool)
             or b.value < 0
         ):
-            raise self.error("expected a whole number of rows", e)
+            raise self.binder.error("expected a whole number of rows", e)
         return int(b.value)
 
     def _render(self, op: n.Render) -> p.RenderSpec:
         return p.RenderSpec(op.kind, tuple(op.properties))
-
-    def _project(
-        self, items: tuple[n.Assign, ...], schema: p.Schema, scope: Scope, *, keep_all: bool
-    ) -> tuple[p.Step, p.Schema]:
-        if keep_all:
-            out: dict[str, Bound] = {c: Col(c, t) for c, t in schema.columns}
-            added: dict[str, Bound] = {}  # columns this extend adds, as opposed to replaces
-            for a in items:
-                # An item sees the input row plus the columns earlier items added. A name of an
-                # input column means its input value even after an earlier item replaced it:
-                # `extend x = x + 1, y = x` gives y the old x (Kusto tutorial, extend).
-                current = p.Schema(
-                    schema.columns + tuple((k, v.type) for k, v in added.items()), schema.device
-                )
-                expr = _inline(self.bind(a.expr, current, scope), added)
-                name = a.name or self.auto_name(a.expr, out, None)
-                key = (schema.resolve(name) if a.name is None else None) or name
-                out[key] = expr
-                if key not in schema:
-                    added[key] = expr
-            cols = list(out.items())
-            device = schema.device
-        else:
-            cols = self._assignments(items, schema, scope)
-            device = None
-            if schema.device is not None:
-                keep = [c for c, e in cols if isinstance(e, Col) and e.name == schema.device]
-                if keep:
-                    device = keep[0]
-                else:  # the device association survives project (§9.6)
-                    cols.append((p.HIDDEN_DEVICE, Col(schema.device, ScalarType.STRING)))
-                    device = p.HIDDEN_DEVICE
-        return p.Select(tuple(cols)), schema_of(cols, device)
-
-    def _assignments(
-        self, items: tuple[n.Assign, ...], schema: p.Schema, scope: Scope, unnamed: Any = None
-    ) -> list[tuple[str, Bound]]:
-        out: dict[str, Bound] = {}
-        for i, a in enumerate(items):
-            expr = self.bind(a.expr, schema, scope)
-            if a.name is not None:
-                name = a.name
-            elif unnamed is not None:
-                name = fresh(unnamed(i, a.expr), out)
-            else:
-                name = self.auto_name(a.expr, out, expr)
-            if name in out and a.name is not None:
-                raise self.error(f"column '{name}' is assigned twice", a)
-            out[name] = expr
-        return list(out.items())
-
-    def _match(self, pattern: str, schema: p.Schema, node: Any) -> list[str]:
-        if "*" not in pattern:
-            c = schema.resolve(pattern)
-            if c is None:
-                raise self.unknown_column(pattern, schema, node)
-            return [c]
-        rx = re.compile("^" + ".*".join(map(re.escape, pattern.split("*"))) + "$", re.IGNORECASE)
-        return [c for c, _ in schema.columns if rx.match(c)]
-
-    def _reorder(self, op: n.ProjectReorder, schema: p.Schema) -> tuple[p.Step, p.Schema]:
-        first: list[str] = []
-        for pattern, order in op.items:
-            matched = [c for c in self._match(pattern, schema, op) if c not in first]
-            if order in ("asc", "granny-asc"):
-                matched.sort()
-            elif order in ("desc", "granny-desc"):
-                matched.sort(reverse=True)
-            first += matched
-        names = first + [c for c, _ in schema.columns if c not in first]
-        cols = tuple((c, Col(c, schema.type_of(c))) for c in names)
-        return p.Select(cols), schema_of(list(cols), schema.device)
-
-    def _sort_key(self, k: n.SortKey, schema: p.Schema, scope: Scope) -> p.SortKey:
-        expr = self.bind(k.expr, schema, scope)
-        descending = k.order != "asc"  # Kusto's default is descending (§9.8)
-        nulls_last = k.nulls == "last" if k.nulls else descending
-        return p.SortKey(expr, descending, nulls_last)
 
     # ------------------------------------------------------------------------------ join
 
     def _join(self, op: n.Join, left: p.Schema, scope: Scope) -> tuple[p.Step, p.Schema]:
         scope.joins += 1
         if self.dialect == "cmpivot" and scope.joins > MAX_JOINS:
-            raise self.error(f"CMPivot allows at most {MAX_JOINS} joins in one query", op)
+            raise self.binder.error(f"CMPivot allows at most {MAX_JOINS} joins in one query", op)
         right_plan = self.plan_pipeline(op.right, scope)
         if right_plan.render is not None:
-            raise self.error("render cannot appear inside a join", op.right)
+            raise self.binder.error("render cannot appear inside a join", op.right)
         right = right_plan.schema
         kind = (op.kind or ("inner" if self.dialect == "cmpivot" else "innerunique")).lower()
         kind = {"anti": "leftanti", "leftantisemi": "leftanti", "rightantisemi": "rightanti"}.get(kind, kind)
         if kind not in _JOIN_KINDS:
-            raise self.error(
+            raise self.binder.error(
                 f"unknown join kind '{op.kind}'",
                 op,
                 hint=did_you_mean(kind, _JOIN_KINDS) or f"join kinds are: {', '.join(_JOIN_KINDS)}",
@@ -399,11 +326,11 @@ class Planner(SummarizeBinder):
         if op.on:
             on = []
             for k in op.on:
-                on.append((self.column(k.left, left, k), self.column(k.right, right, k)))
+                on.append((self.binder.column(k.left, left, k), self.binder.column(k.right, right, k)))
         else:
             if left.device is None or right.device is None:
                 side = "left" if left.device is None else "right"
-                raise self.error(
+                raise self.binder.error(
                     f"this join matches rows of the same Device, but the {side} side has no device column",
                     op,
                     hint="keep Device in the project or summarize before the join"
@@ -431,35 +358,11 @@ class Planner(SummarizeBinder):
             self.dialect == "cmpivot"
             and len([c for c, _ in out_cols if c != p.HIDDEN_DEVICE]) > MAX_JOIN_COLUMNS
         ):
-            raise self.error(f"CMPivot allows at most {MAX_JOIN_COLUMNS} columns across a join", op)
+            raise self.binder.error(f"CMPivot allows at most {MAX_JOIN_COLUMNS} columns across a join", op)
         return (
             p.Join(kind, right_plan, tuple(on), tuple(right_cols)),
             p.Schema(tuple(out_cols), left.device),
         )
-
-    # ------------------------------------------------------------------------------ mv-expand
-
-    def _mv_expand(self, op: n.MvExpand, schema: p.Schema, scope: Scope) -> tuple[p.Step, p.Schema]:
-        cols: list[tuple[str, ScalarType | None]] = []
-        pre: dict[str, Bound] = {c: Col(c, t) for c, t in schema.columns}
-        for i, a in enumerate(op.items):
-            expr = self.bind(a.expr, schema, scope)
-            name = a.name or (expr.name if isinstance(expr, Col) else self.auto_name(a.expr, pre, expr))
-            pre[name] = expr
-            t = op.types[i] if i < len(op.types) else None
-            cols.append((name, ScalarType(t) if t else None))
-        out = [
-            (c, next((t or ScalarType.DYNAMIC for n_, t in cols if n_ == c), e.type)) for c, e in pre.items()
-        ]
-        if op.item_index:
-            out.append((op.item_index, ScalarType.LONG))
-        kind = op.kind or "bag"
-        step = p.Expand(tuple(cols), kind, op.item_index)
-        if any(not isinstance(e, Col) or e.name != c for c, e in pre.items()):
-            raise self.error(
-                "mv-expand of a computed expression: extend it first, then mv-expand the column", op
-            )
-        return step, p.Schema(tuple(out), schema.device)
 
 _JOIN_KINDS = (
     "inner",
@@ -479,13 +382,3 @@ def _find(tables: Mapping[str, Any], name: str) -> str | None:
         return name
     lower = name.lower()
     return next((t for t in tables if t.lower() == lower), None)
-
-
-def _inline(expr: Bound, out: Mapping[str, Bound]) -> Bound:
-    """Substitute the columns earlier extend items added into a later item, so one Select
-    computes them all."""
-    if isinstance(expr, Col):
-        return out.get(expr.name, expr)
-    if isinstance(expr, Apply):
-        return Apply(expr.function, tuple(_inline(a, out) for a in expr.args), expr.type)
-    return expr

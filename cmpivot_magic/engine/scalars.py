@@ -1,4 +1,7 @@
-"""Scalar functions: CMPivot's documented set (§5 of the language reference) and the KQL extras.
+"""Scalar functions: conditionals, nulls, conversions and maths, and the helpers all scalar modules share.
+
+CMPivot's documented set (§5 of the language reference) and the KQL extras are split by subject:
+time in ``datetimes.py``, text in ``strings.py``, the rest here.
 
 Each entry pairs a typer (argument checks, result type) with a vectorised polars
 implementation. CMPivot's functions are registered for both dialects; conversions, string case
@@ -11,7 +14,6 @@ true or false, ``iif``/``case`` treat a null condition as false, ``coalesce`` sk
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,8 +21,9 @@ import polars as pl
 
 from ..language.types import ScalarType
 from . import coerce as cv
-from .functions import KQL_ONLY, NOT_CONST, Arg, SignatureError, polars_dtype, register
+from .frames import polars_dtype
 from .ir import Context
+from .registry import KQL_ONLY, NOT_CONST, Arg, SignatureError, register
 
 T = ScalarType
 Types = tuple[ScalarType, ...]
@@ -28,7 +31,7 @@ Consts = tuple[Any, ...]
 Typer = Callable[[Types, Consts], ScalarType]
 
 
-def _expect(
+def expect_arg(
     name: str, position: str, t: ScalarType, const: Any, allowed: Callable[[ScalarType], bool], what: str
 ) -> None:
     """Raise the user-facing error for an argument of the wrong type (a null constant fits any)."""
@@ -37,11 +40,11 @@ def _expect(
     raise SignatureError(f"{name}() expects {what} as its {position} argument, got {t}")
 
 
-def _integer(t: ScalarType) -> bool:
+def is_integer(t: ScalarType) -> bool:
     return t.is_integer
 
 
-def _typed(
+def typed(
     result: ScalarType, *checks: tuple[str, Callable[[ScalarType], bool], str]
 ) -> Callable[[str], Typer]:
     """A typer for a fixed signature: one (position, predicate, description) per argument."""
@@ -49,7 +52,7 @@ def _typed(
     def make(name: str) -> Typer:
         def typer(types: Types, consts: Consts) -> ScalarType:
             for (position, allowed, what), t, c in zip(checks, types, consts, strict=False):
-                _expect(name, position, t, c, allowed, what)
+                expect_arg(name, position, t, c, allowed, what)
             return result
 
         return typer
@@ -57,159 +60,12 @@ def _typed(
     return make
 
 
-def _lit(value: Any, t: ScalarType) -> pl.Expr:
+def typed_lit(value: Any, t: ScalarType) -> pl.Expr:
     return pl.lit(value, dtype=polars_dtype(t))
 
 
-def _text(arg: Arg) -> pl.Expr:
+def as_text(arg: Arg) -> pl.Expr:
     return arg.expr if arg.type == T.STRING else cv.to_text(arg.expr, arg.type)
-
-
-# --------------------------------------------------------------------------------------------
-# time
-
-
-def _now_typer(types: Types, consts: Consts) -> ScalarType:
-    if types:
-        _expect("now", "first", types[0], consts[0], lambda t: t == T.TIMESPAN, "a timespan offset")
-    return T.DATETIME
-
-
-@register("now", 0, 1, _now_typer, doc="the query's clock reading (UTC), plus an optional offset")
-def _now(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    # ctx.now is read once per query, so every now()/ago() in a query sees the same instant
-    now = _lit(ctx.now, T.DATETIME)
-    return now + args[0].expr if args else now
-
-
-@register("ago", 1, 1, _typed(T.DATETIME, ("first", lambda t: t == T.TIMESPAN, "a timespan"))("ago"))
-def _ago(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    return _lit(ctx.now, T.DATETIME) - args[0].expr
-
-
-def _bin_typer(name: str) -> Typer:
-    def typer(types: Types, consts: Consts) -> ScalarType:
-        value, size = types
-        if value.is_numeric and size.is_numeric:
-            return T.LONG if value.is_integer and size.is_integer else T.REAL
-        if value in (T.DATETIME, T.TIMESPAN) and size == T.TIMESPAN:
-            return value
-        if consts[0] is None and consts[1] is None:
-            return value
-        raise SignatureError(
-            f"{name}() rounds a number by a number, or a datetime or timespan by a timespan; got {value} and {size}"
-        )
-
-    return typer
-
-
-def _bin(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    """Round down to a multiple of the bin size: numbers floor (``bin(-1, 10) == -10``), datetimes
-    floor relative to 1970-01-01 (``bin(t, 1d)`` is midnight UTC). A null or non-positive size
-    gives null."""
-    value, size = args
-    result = _bin_typer("bin")((value.type, size.type), (value.const, size.const))
-    if size.is_const and (size.const is None or _size_ns(size.const) <= 0):
-        return _lit(None, result)
-    v, s = value.expr, size.expr
-    if result == T.LONG:
-        v, s = v.cast(pl.Int64), s.cast(pl.Int64)
-        binned = (v // s) * s
-    elif result == T.REAL:
-        v, s = v.cast(pl.Float64), s.cast(pl.Float64)
-        binned = (v / s).floor() * s
-    else:
-        size_ns = s.dt.total_nanoseconds()
-        if result == T.DATETIME:
-            # polars' % is a floor modulo, so pre-epoch datetimes round down too
-            binned = v - (v.dt.epoch("ns") % size_ns).cast(pl.Duration("ns"))
-        else:
-            ns = v.dt.total_nanoseconds()
-            binned = ((ns // size_ns) * size_ns).cast(pl.Duration("ns"))
-        s = size_ns
-    return binned if size.is_const else pl.when(s > 0).then(binned).otherwise(None)
-
-
-def _size_ns(value: Any) -> float:
-    """A constant bin size as a comparable number (timedelta → nanoseconds)."""
-    return value.total_seconds() * 1e9 if hasattr(value, "total_seconds") else float(value)
-
-
-register("bin", 2, 2, _bin_typer("bin"), doc="round down to a multiple of the bin size")(_bin)
-register("floor", 2, 2, _bin_typer("floor"), dialects=KQL_ONLY, doc="alias of bin()")(_bin)
-
-# calendar periods of datetime_add/datetime_diff, with the fixed ones' length in nanoseconds
-_PERIOD_NS: dict[str, int | None] = {
-    "year": None,
-    "quarter": None,
-    "month": None,
-    "week": 7 * cv.NS_PER_DAY,
-    "day": cv.NS_PER_DAY,
-    "hour": 3600 * cv.NS_PER_SECOND,
-    "minute": 60 * cv.NS_PER_SECOND,
-    "second": cv.NS_PER_SECOND,
-    "millisecond": 1_000_000,
-    "microsecond": 1_000,
-    "nanosecond": 1,
-}
-_MONTHS = {"year": 12, "quarter": 3, "month": 1}
-
-
-def _period(name: str, value: Any) -> str:
-    if not isinstance(value, str) or value.lower() not in _PERIOD_NS:
-        choices = ", ".join(repr(p) for p in _PERIOD_NS)
-        raise SignatureError(f"{name}() needs a constant period as its first argument, one of {choices}")
-    return value.lower()
-
-
-def _datetime_add_typer(types: Types, consts: Consts) -> ScalarType:
-    _period("datetime_add", consts[0])
-    _expect("datetime_add", "second", types[1], consts[1], _integer, "an integer amount")
-    _expect("datetime_add", "third", types[2], consts[2], lambda t: t == T.DATETIME, "a datetime")
-    return T.DATETIME
-
-
-@register("datetime_add", 3, 3, _datetime_add_typer, doc="add amount × period to a datetime")
-def _datetime_add(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    """Months, quarters and years are calendar steps that clamp the day of month
-    (``datetime_add('month', 1, 2017-01-31)`` is 2017-02-28); the other periods are fixed lengths."""
-    period, amount, when = _period("datetime_add", args[0].const), args[1].expr.cast(pl.Int64), args[2].expr
-    months = _MONTHS.get(period)
-    if months is not None:
-        return when.dt.offset_by(pl.format("{}mo", amount * months))
-    return when + (amount * _PERIOD_NS[period]).cast(pl.Duration("ns"))
-
-
-def _datetime_diff_typer(types: Types, consts: Consts) -> ScalarType:
-    _period("datetime_diff", consts[0])
-    for position, t, c in (("second", types[1], consts[1]), ("third", types[2], consts[2])):
-        _expect("datetime_diff", position, t, c, lambda t: t == T.DATETIME, "a datetime")
-    return T.LONG
-
-
-def _calendar_index(when: pl.Expr, period: str) -> pl.Expr:
-    """A count of ``period`` boundaries since some origin, so that differences count boundaries."""
-    if period == "year":
-        return when.dt.year().cast(pl.Int64)
-    if period == "quarter":
-        return when.dt.year().cast(pl.Int64) * 4 + when.dt.quarter().cast(pl.Int64)
-    if period == "month":
-        return when.dt.year().cast(pl.Int64) * 12 + when.dt.month().cast(pl.Int64)
-    ns = when.dt.epoch("ns")
-    if period == "week":
-        # weeks start on Sunday; 1970-01-01 was a Thursday, so day + 4 puts Sundays on multiples of 7
-        return (ns // cv.NS_PER_DAY + 4) // 7
-    unit = _PERIOD_NS[period]
-    assert unit is not None
-    return ns // unit
-
-
-@register("datetime_diff", 3, 3, _datetime_diff_typer, doc="period boundaries between two datetimes")
-def _datetime_diff(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    """``datetime_diff(p, d1, d2)`` counts calendar boundaries of ``p`` crossed from ``d2`` to
-    ``d1``, not elapsed whole periods: 2000-12-31 → 2017-01-01 is 17 years."""
-    period = _period("datetime_diff", args[0].const)
-    return _calendar_index(args[1].expr, period) - _calendar_index(args[2].expr, period)
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,7 +84,7 @@ def _case_typer(name: str) -> Typer:
         if len(types) < 3 or len(types) % 2 == 0:
             raise SignatureError(f"{name}() takes predicate/value pairs followed by an else value")
         for i in range(0, len(types) - 1, 2):
-            _expect(name, f"#{i + 1}", types[i], consts[i], lambda t: t == T.BOOL, "a bool predicate")
+            expect_arg(name, f"#{i + 1}", types[i], consts[i], lambda t: t == T.BOOL, "a bool predicate")
         values = [*types[1::2], types[-1]]
         value_consts = [*consts[1::2], consts[-1]]
         return _choice_type(name, values, value_consts)
@@ -257,16 +113,16 @@ def _isnull(arg: Arg) -> pl.Expr:
     return arg.expr.is_null() | (arg.expr == "null") if arg.type == T.DYNAMIC else arg.expr.is_null()
 
 
-def _any_typer(result: ScalarType) -> Typer:
+def any_typer(result: ScalarType) -> Typer:
     return lambda types, consts: result
 
 
-@register("isnull", 1, 1, _any_typer(T.BOOL), doc="true when the value is null ('' is not null)")
+@register("isnull", 1, 1, any_typer(T.BOOL), doc="true when the value is null ('' is not null)")
 def _is_null(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     return _isnull(args[0])
 
 
-@register("isnotnull", 1, 1, _any_typer(T.BOOL), doc="true when the value is not null")
+@register("isnotnull", 1, 1, any_typer(T.BOOL), doc="true when the value is not null")
 def _is_not_null(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     return ~_isnull(args[0])
 
@@ -279,17 +135,17 @@ def _isempty(arg: Arg) -> pl.Expr:
     return arg.expr.is_null()
 
 
-@register("isempty", 1, 1, _any_typer(T.BOOL), dialects=KQL_ONLY, doc="null or empty string")
+@register("isempty", 1, 1, any_typer(T.BOOL), dialects=KQL_ONLY, doc="null or empty string")
 def _is_empty(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     return _isempty(args[0])
 
 
-@register("isnotempty", 1, 1, _any_typer(T.BOOL), dialects=KQL_ONLY, doc="neither null nor empty string")
+@register("isnotempty", 1, 1, any_typer(T.BOOL), dialects=KQL_ONLY, doc="neither null nor empty string")
 def _is_not_empty(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     return ~_isempty(args[0])
 
 
-@register("not", 1, 1, _typed(T.BOOL, ("first", lambda t: t == T.BOOL, "a bool"))("not"), doc="negation")
+@register("not", 1, 1, typed(T.BOOL, ("first", lambda t: t == T.BOOL, "a bool"))("not"), doc="negation")
 def _not(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     return ~args[0].expr
 
@@ -306,175 +162,6 @@ def _coalesce(args: Sequence[Arg], ctx: Context) -> pl.Expr:
     # Kusto's strings have no null, so coalesce skips empty strings instead
     exprs = [pl.when(a.expr != "").then(a.expr) if a.type == T.STRING else a.expr for a in args]
     return pl.coalesce([e.cast(dtype) for e in exprs])
-
-
-# --------------------------------------------------------------------------------------------
-# strings
-
-
-@register("tostring", 1, 1, _any_typer(T.STRING), doc="string form; null becomes ''")
-def _tostring(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    return cv.to_text(args[0].expr, args[0].type, null_as_empty=True)
-
-
-def _strcat_typer(types: Types, consts: Consts) -> ScalarType:
-    return T.STRING
-
-
-@register("strcat", 1, 64, _strcat_typer, doc="concatenation; non-strings via tostring(), null as ''")
-def _strcat(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    return pl.concat_str([cv.to_text(a.expr, a.type, null_as_empty=True) for a in args])
-
-
-def _stringish(t: ScalarType) -> bool:
-    return t in (T.STRING, T.DYNAMIC)
-
-
-@register(
-    "strlen", 1, 1, _typed(T.LONG, ("first", _stringish, "a string"))("strlen"), doc="length in characters"
-)
-def _strlen(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    # Unicode code points, as Kusto counts them ('Çedilla' with a combining cedilla is 8)
-    return _text(args[0]).str.len_chars().cast(pl.Int64)
-
-
-_substring_typer = _typed(
-    T.STRING, ("first", lambda t: True, "a value"), ("second", _integer, "an integer start"),
-    ("third", _integer, "an integer length"),
-)("substring")  # fmt: skip
-
-
-@register("substring", 2, 3, _substring_typer, doc="characters [start, start+length)")
-def _substring(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    """Zero-based; a negative start counts from the end (``substring('123456', -2, 2) == '56'``,
-    Kusto docs); ranges reaching past either end are cut to the string; a negative length is 0."""
-    source, start = _text(args[0]), args[1]
-    if any(a.is_const and a.const is None for a in args[1:]):
-        return _lit(None, T.STRING)
-    if len(args) == 2:
-        return source.str.slice(start.expr.cast(pl.Int64))
-    length = args[2]
-    sliced = source.str.slice(start.expr.cast(pl.Int64), length.expr.cast(pl.Int64).clip(lower_bound=0))
-    # polars reads a null length as "to the end"; Kusto's null length gives null
-    return sliced if length.is_const else pl.when(length.expr.is_null()).then(None).otherwise(sliced)
-
-
-_indexof_typer = _typed(
-    T.LONG, ("first", lambda t: True, "a value"), ("second", lambda t: True, "a value"),
-    ("third", _integer, "an integer start"), ("fourth", _integer, "an integer length"),
-    ("fifth", _integer, "an integer occurrence"),
-)("indexof")  # fmt: skip
-
-
-def indexof_value(
-    source: str, lookup: str, start: int = 0, length: int = -1, occurrence: int = 1
-) -> int | None:
-    """Kusto's indexof on one value (msdocs indexof examples).
-
-    A negative start counts from the end; ``length`` (-1: no limit) bounds the characters
-    examined; for the n-th occurrence the search restarts one character after the previous match
-    with the same ``length`` window. ``length < -1`` or ``occurrence < 1`` give null.
-    """
-    if length < -1 or occurrence < 1:
-        return None
-    if start < 0:
-        start = max(len(source) + start, 0)
-    found = -1
-    for _ in range(occurrence):
-        if start > len(source):
-            return -1
-        end = len(source) if length == -1 else min(start + length, len(source))
-        found = source.find(lookup, start, end)
-        if found < 0:
-            return -1
-        start = found + 1
-    return found
-
-
-@register("indexof", 2, 5, _indexof_typer, doc="zero-based index of the n-th occurrence, -1 if none")
-def _indexof(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    source, lookup = _text(args[0]), _text(args[1])
-    defaults = (0, -1, 1)
-    extra = args[2:]
-    if args[1].is_const and all(a.is_const and a.const == d for a, d in zip(extra, defaults, strict=False)):
-        # the common two-argument form, vectorised: the character length of the text before the
-        # first match (polars' str.find counts bytes, not characters)
-        needle = cv.convert_constant(args[1].const, args[1].type, T.STRING)
-        if needle is None:
-            return _lit(None, T.LONG)
-        if needle == "":  # the empty string is found at once
-            return pl.when(source.is_null()).then(None).otherwise(pl.lit(0, dtype=pl.Int64))
-        before = source.str.splitn(needle, 2).struct.field("field_0").str.len_chars().cast(pl.Int64)
-        return (
-            pl.when(source.str.contains(needle, literal=True))
-            .then(before)
-            .otherwise(pl.when(source.is_null()).then(None).otherwise(-1))
-        )
-    fields = [
-        source.alias("s"),
-        lookup.alias("l"),
-        *(a.expr.cast(pl.Int64).alias(f"a{i}") for i, a in enumerate(extra)),
-    ]
-
-    def per_row(batch: pl.Series) -> pl.Series:
-        out = []
-        for row in batch.to_list():
-            values = list(row.values())
-            out.append(None if any(v is None for v in values) else indexof_value(*values))
-        return pl.Series(out, dtype=pl.Int64)
-
-    return pl.struct(fields).map_batches(per_row, return_dtype=pl.Int64, is_elementwise=True)
-
-
-def _case_fn(name: str, method: Callable[[pl.Expr], pl.Expr]) -> None:
-    @register(name, 1, 1, _any_typer(T.STRING), dialects=KQL_ONLY, doc=f"{name} of the string form")
-    def impl(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-        return method(_text(args[0]))
-
-
-_case_fn("tolower", lambda e: e.str.to_lowercase())
-_case_fn("toupper", lambda e: e.str.to_uppercase())
-
-
-_split_typer = _typed(
-    T.DYNAMIC, ("first", _stringish, "a string"), ("second", _stringish, "a string delimiter"),
-    ("third", _integer, "an integer index"),
-)("split")  # fmt: skip
-
-
-@register("split", 2, 3, _split_typer, dialects=KQL_ONLY, doc="split into a dynamic array of strings")
-def _split(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    """``split('a__b', '_')`` is ``["a","","b"]``; with an index, a one-element array (empty when
-    out of range)."""
-    parts = _text(args[0]).str.split(_text(args[1]))
-    if len(args) == 3:
-        parts = parts.list.slice(args[2].expr.cast(pl.Int64), 1)
-    return cv.json_encode(parts)
-
-
-def _normalise_json(text: str) -> str | None:
-    if text.strip() == "":
-        return None
-    try:
-        return cv.dumps(json.loads(text))
-    except ValueError:
-        return cv.dumps(text)  # not JSON: the dynamic value is the string itself
-
-
-@register(
-    "parse_json", 1, 1, _any_typer(T.DYNAMIC), dialects=KQL_ONLY, aliases=("todynamic",), doc="text → dynamic"
-)
-def _parse_json(args: Sequence[Arg], ctx: Context) -> pl.Expr:
-    (x,) = args
-    if x.type != T.STRING:
-        return cv.to_json(x.expr, x.type)
-    return x.expr.map_batches(
-        lambda s: pl.Series(
-            [None if v is None else _normalise_json(v) for v in s.to_list()], dtype=pl.String
-        ),
-        return_dtype=pl.String,
-        is_elementwise=True,
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -509,7 +196,7 @@ _register_cast(("timespan", "time"), T.TIMESPAN)
 
 
 def _abs_typer(types: Types, consts: Consts) -> ScalarType:
-    _expect(
+    expect_arg(
         "abs", "first", types[0], consts[0], lambda t: t.is_numeric or t == T.TIMESPAN, "a number or timespan"
     )
     return types[0]
@@ -521,7 +208,7 @@ def _abs(args: Sequence[Arg], ctx: Context) -> pl.Expr:
 
 
 def _round_typer(types: Types, consts: Consts) -> ScalarType:
-    _expect("round", "first", types[0], consts[0], lambda t: t.is_numeric, "a number")
+    expect_arg("round", "first", types[0], consts[0], lambda t: t.is_numeric, "a number")
     if len(types) == 2 and (consts[1] is NOT_CONST or not types[1].is_integer):
         raise SignatureError("round() needs a constant integer precision as its second argument")
     return T.LONG if types[0].is_integer else T.REAL

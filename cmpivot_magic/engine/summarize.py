@@ -23,18 +23,22 @@ _KQL_AGG_PREFIX = {"make_list": "list", "make_list_if": "list", "make_set": "set
 _PREDICATE_AGGS = {"countif"}
 
 
-class SummarizeBinder(Binder):
-    """The binder plus summarize: the planner's middle layer."""
+class Summarizer:
+    """Plans summarize over a ``Binder`` it is given (the planner's, so both see one dialect and
+    one query text): the planner holds one of each rather than inheriting them."""
+
+    def __init__(self, binder: Binder) -> None:
+        self.binder = binder
 
     def summarize(self, op: n.Summarize, schema: p.Schema, scope: Scope) -> list[tuple[p.Step, p.Schema]]:
         """The Summarize step (and a Select when items compute over aggregates) with their schemas."""
         taken: dict[str, Any] = {}
         keys: list[tuple[str, Bound]] = []
         for a in op.by:
-            expr = self.bind(a.expr, schema, scope)
+            expr = self.binder.bind(a.expr, schema, scope)
             if _has_aggregate(a.expr):
-                raise self.error("a summarize 'by' expression cannot contain an aggregation", a)
-            name = a.name or self.auto_name(a.expr, taken, expr)
+                raise self.binder.error("a summarize 'by' expression cannot contain an aggregation", a)
+            name = a.name or self.binder.auto_name(a.expr, taken, expr)
             taken[name] = expr
             keys.append((name, expr))
         aggs: list[tuple[str, Aggregate]] = []
@@ -60,7 +64,7 @@ class SummarizeBinder(Binder):
                 post.append((name, Col(name, agg.type)))
                 continue
             if not _has_aggregate(item):
-                raise self.error(
+                raise self.binder.error(
                     "each summarize item must aggregate, e.g. count() or sum(x)",
                     a,
                     hint="to group by it, move it after 'by'",
@@ -73,8 +77,8 @@ class SummarizeBinder(Binder):
                     tmp = f"__agg{len(aggs)}"
                     aggs.append((tmp, agg))
                     temps[call] = Col(tmp, agg.type)
-            value = self.bind(item, schema, scope, aggregates=temps)
-            name = a.name or self.auto_name(item, taken, value)
+            value = self.binder.bind(item, schema, scope, aggregates=temps)
+            name = a.name or self.binder.auto_name(item, taken, value)
             taken[name] = value
             post.append((name, value))
         device = next((name for name, e in keys if isinstance(e, Col) and e.name == schema.device), None)
@@ -90,8 +94,8 @@ class SummarizeBinder(Binder):
     def _aggregate(self, call: n.Call, schema: p.Schema, scope: Scope) -> Aggregate:
         fn = lookup(call.name)
         assert fn is not None and fn.aggregate
-        self.check_dialect(fn.name, fn.dialects, call)
-        self.check_arity(fn.name, fn.min_args, fn.max_args, call)
+        self.binder.check_dialect(fn.name, fn.dialects, call)
+        self.binder.check_arity(fn.name, fn.min_args, fn.max_args, call)
         row_args = fn.row_args if fn.row_args is not None else len(call.args)
         args: list[Bound] = []
         options: list[Any] = []
@@ -99,25 +103,25 @@ class SummarizeBinder(Binder):
             if isinstance(a, n.Star):
                 if fn.name == "count":
                     continue
-                raise self.error(f"'*' is not an argument of {fn.name}()", a)
-            b = self.bind(a, schema, scope)
+                raise self.binder.error(f"'*' is not an argument of {fn.name}()", a)
+            b = self.binder.bind(a, schema, scope)
             if i < row_args:
                 args.append(b)
             else:
                 if not isinstance(b, Const):
-                    raise self.error(f"argument {i + 1} of {fn.name}() must be a constant", a)
+                    raise self.binder.error(f"argument {i + 1} of {fn.name}() must be a constant", a)
                 options.append(b.value)
         types = tuple(b.type for b in args)
         consts = tuple(b.value if isinstance(b, Const) else NOT_CONST for b in args) + tuple(options)
         try:
             rtype = fn.typer(types, consts)
         except SignatureError as err:
-            raise self.error(str(err), call) from None
+            raise self.binder.error(str(err), call) from None
         return Aggregate(fn.name, tuple(args), rtype, tuple(options))
 
     def _aggregate_name(self, call: n.Call, agg: Aggregate) -> str:
         fn = agg.function.lower()
-        if self.dialect == "cmpivot":
+        if self.binder.dialect == "cmpivot":
             return f"{fn}_"  # CMPivot: count_, dcount_, sum_ — never sum_FreeSpace (§3.4)
         if fn in _PREDICATE_AGGS or not agg.args:
             return f"{fn}_"
@@ -141,10 +145,10 @@ class SummarizeBinder(Binder):
     ) -> list[tuple[str, Aggregate]]:
         """``arg_max(by, cols...)`` → one aggregation per returned column (Kusto's naming)."""
         fn = call.name.lower()
-        self.check_dialect(fn, lookup(fn).dialects, call)  # type: ignore[union-attr]
+        self.binder.check_dialect(fn, lookup(fn).dialects, call)  # type: ignore[union-attr]
         if not call.args:
-            raise self.error(f"{fn}() needs the expression to maximise or minimise", call)
-        by = self.bind(call.args[0], schema, scope)
+            raise self.binder.error(f"{fn}() needs the expression to maximise or minimise", call)
+        by = self.binder.bind(call.args[0], schema, scope)
         by_name = alias or (
             call.args[0].name
             if isinstance(call.args[0], n.Name) and isinstance(by, Col)
@@ -164,8 +168,8 @@ class SummarizeBinder(Binder):
                 for c in cols:
                     out.append((fresh(c.name, {**taken, **dict(out)}), Aggregate(fn, (by, c), c.type)))
             else:
-                b = self.bind(a, schema, scope)
-                nm = b.name if isinstance(b, Col) else self.auto_name(a, {**taken, **dict(out)}, b)
+                b = self.binder.bind(a, schema, scope)
+                nm = b.name if isinstance(b, Col) else self.binder.auto_name(a, {**taken, **dict(out)}, b)
                 out.append((fresh(nm, {**taken, **dict(out)}), Aggregate(fn, (by, b), b.type)))
         return out
 

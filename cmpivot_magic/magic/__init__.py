@@ -7,23 +7,29 @@ and shows the catalog, the help and the history — the notebook's front end ove
 * ``config.py`` — the settings from pyproject.toml and ``CMPIVOT_MAGIC_*`` variables;
 * ``helptext.py`` — ``%cmpivot help`` and its guides;
 * ``interpolate.py`` — ``{name}`` in a cell as an escaped KQL literal;
-* ``diagnostics_comm.py`` — the ``cmpivot.diagnostics`` comm the JupyterLab extension asks for errors.
+* ``completion.py`` — completion, Shift+Tab help and diagnostics for ``%%cmpivot`` cells in the kernel.
 
-``%load_ext cmpivot_magic`` calls ``load_ipython_extension`` below (through the package's own).
+``%load_ext cmpivot_magic`` calls ``load_ipython_extension`` below (through the package's own), and
+``%unload_ext`` ``unload_ipython_extension``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import diagnostics_comm
+from . import completion
 from .magics import CMPivotMagic
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register ``%%cmpivot`` and ``%cmpivot`` with ``ipython`` (and, in a kernel, the diagnostics comm)."""
+    """Register ``%%cmpivot`` and ``%cmpivot`` with ``ipython``, and their IntelliSense."""
     ipython.register_magics(CMPivotMagic)
-    diagnostics_comm.register(ipython)
+    completion.install(ipython)
 
 
-__all__ = ["CMPivotMagic", "load_ipython_extension"]
+def unload_ipython_extension(ipython: Any) -> None:
+    """Remove the IntelliSense hooks (IPython keeps registered magics)."""
+    completion.uninstall(ipython)
+
+
+__all__ = ["CMPivotMagic", "load_ipython_extension", "unload_ipython_extension"]

@@ -148,16 +148,16 @@ class CMPivotMagic(Magics):
             display(HTML(f"<pre>{html.escape(q.explain())}\n\nsent to each device:\n  "
                          f"{html.escape(q.device_query)}</pre>"))
             return
-        result = self._requery(args.on, query_text) if args.on else self._submit(args, query_text)
+        result = self._requery(args.on, query_text, args.connection) if args.on else self._submit(args, query_text)
         self.deliver(result, args, (capture, args.output))
 
-    def _requery(self, var: str, text: str) -> QueryResult:
+    def _requery(self, var: str, text: str, connection: str | None) -> QueryResult:
         """``--on VAR``: the query over the rows of a stored result; no device is asked."""
         stored = self.namespace.get(var)
         if not isinstance(stored, QueryResult):
             raise CMPivotError(f"--on {var}: no stored result named '{var}'",
                                hint="use _cmpivot, a variable from -o, or %cmpivot history")
-        return stored.requery(text)
+        return self.session(connection).requery(stored, text)
 
     def _submit(self, args: argparse.Namespace, text: str) -> QueryResult:
         """Send the query to the devices the options name, following their answers live."""

@@ -6,14 +6,13 @@
 The next steps are CMPivot's: **pivot** (pick devices of this result, type the next query, run it
 on just those, like the console's Device Pivot) and **retry** (re-query only the devices that
 were offline, failed or never answered). Both show the new result in place; *Back* returns to
-the previous one. Retry is ``QueryResult.retry`` run through the explorer's session: it keeps
+the previous one. Retry is ``Session.retry(result)`` on the explorer's session: the result keeps
 each device's replies, so the merged answer is the whole query re-combined over every device's
 rows (``summarize`` and ``top`` included) and devices that answered are never asked again.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +33,8 @@ TAB_TITLES = ("Results", "Status", "Chart", "Query")
 
 class ResultsExplorer:
     """Explore ``result`` (a ``QueryResult``, or an ``Operation`` to wait for). ``session`` runs
-    pivots and retries; without one, the result's own session (or its connection URL) does."""
+    pivots and retries; without one, the operation's session does, or a session connected to the
+    result's connection URL (a result is a value and holds no session)."""
 
     def __init__(self, result: QueryResult | Operation, session: Session | None = None, *,
                  chart_size: tuple[float, float] = (8.0, 4.5)) -> None:
@@ -109,8 +109,8 @@ class ResultsExplorer:
         return tuple(status.loc[status["Status"].isin(RETRY_STATUSES), "Device"].astype(str))
 
     def can_retry(self) -> bool:
-        """Whether the result can be retried: it came from a session, which kept what was sent."""
-        return self.result.request is not None
+        """Whether the result can be retried: it came from a session, so it says where it was sent."""
+        return bool(self.result.targets)
 
     def retry(self) -> QueryResult:
         """Re-run the same query on only the offline, failed and pending devices; show the merged result."""
@@ -118,9 +118,7 @@ class ResultsExplorer:
             raise CMPivotError("every device answered; there is nothing to retry")
         if not self.can_retry():
             raise CMPivotError(_NO_RETRY)
-        # the explorer's session asks: the one given, else the result's own
-        merged = dataclasses.replace(self.result, session=self._session()).retry(
-            offline=True, failed=True, pending=True)
+        merged = self._session().retry(self.result, offline=True, failed=True, pending=True)
         self._push(merged)
         return merged
 
@@ -141,8 +139,6 @@ class ResultsExplorer:
     # --------------------------------------------------------------------------- running
 
     def _session(self) -> Session:
-        if self.session is None and self.result.session is not None:
-            self.session = self.result.session
         if self.session is None:
             if not self.result.connection:
                 raise CMPivotError("this result does not say which connection it came from",

@@ -1,7 +1,7 @@
 /**
  * As-you-type errors in `%%cmpivot` cells: a @codemirror/lint source fed by the kernel.
  *
- * The kernel side (cmpivot_magic/magic/diagnostics_comm.py, registered by `%load_ext cmpivot_magic`)
+ * The kernel side (cmpivot_magic/magic/completion.py, installed by `%load_ext cmpivot_magic`)
  * answers on the comm target `cmpivot.diagnostics`: we send `{id, code}`, it replies
  * `{id, diagnostics: [{from, to, message, severity}]}` with offsets in code points (Python string
  * indices). One comm per kernel, reopened after a restart; an unanswered request yields no

@@ -1,4 +1,4 @@
-"""The pandas boundary: ``evaluate.to_pandas`` hands out the frame pyarrow's ``Table.to_pandas``
+"""The pandas boundary: ``frames.to_pandas`` hands out the frame pyarrow's ``Table.to_pandas``
 would (nullable integers and booleans, UTC datetimes, pandas' text dtype), built column by column."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cmpivot_magic.engine import evaluate as ev
-from cmpivot_magic.engine.functions import polars_dtype
+from cmpivot_magic.engine import frames as ev
+from cmpivot_magic.engine.frames import polars_dtype
 from cmpivot_magic.engine.plan import Schema
 from cmpivot_magic.language.types import ScalarType
 

@@ -18,7 +18,7 @@ import corpus
 import pytest
 
 import cmpivot_magic as cm
-from cmpivot_magic.engine import evaluate as ev
+from cmpivot_magic.engine import executor as ev
 
 ROOT = corpus.corpus_root()  # raises if the corpus is missing: never a silent skip
 ITEMS = {item["id"]: item for item in corpus.load_items(ROOT)}

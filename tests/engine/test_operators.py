@@ -12,7 +12,7 @@ from exprs import NOW, call, lit
 
 from cmpivot_magic.engine.functions import SignatureError, compile_expr, polars_dtype
 from cmpivot_magic.engine.ir import Apply, Bound, Col, Context
-from cmpivot_magic.engine.operators import like_regex
+from cmpivot_magic.engine.predicates import like_regex
 from cmpivot_magic.language.types import ScalarType as T
 
 

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,9 +16,9 @@ from cmpivot_magic.errors import CMPivotError, QuerySyntaxError
 from cmpivot_magic.language import nodes as n
 from cmpivot_magic.language.parser import parse_text
 from cmpivot_magic.language.printer import format_query
+from language.samples import SAMPLES
 
-SAMPLES = sorted((Path(__file__).parent / "samples").glob("*.kql"))
-SAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in SAMPLES]
+SAMPLE_TEXTS = [sample.text for sample in SAMPLES.values()]
 DIALECTS = ("cmpivot", "kql")
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,7 +1,8 @@
 """The sample corpus of reference §10: every query parses, prints and parses back to the same tree.
 
 The queries live verbatim in ``samples/<ID>.kql`` (copied byte for byte from the reference, trailing
-spaces and the no-break space in HUB12 included). ``R106`` is the reconstructed query of §10.6.
+spaces and the no-break space in HUB12 included), each after a ``// expect:`` line that declares
+how far it gets; ``language.samples`` reads them. ``R106`` is the reconstructed query of §10.6.
 """
 
 from __future__ import annotations
@@ -14,19 +15,15 @@ from cmpivot_magic.errors import QuerySyntaxError
 from cmpivot_magic.language import nodes as n
 from cmpivot_magic.language.parser import parse_text
 from cmpivot_magic.language.printer import format_query
+from language.samples import PARSES, SAMPLES, load
+from language.samples import text as sample
 
-SAMPLES = Path(__file__).parent / "samples"
-
-OFFICIAL = [f"S{i:02d}" for i in range(1, 13)] + ["S13a", "S13b", "S13c", "S13d"]
+# the reference's corpus index; whether each query parses is declared in its file, not here
+OFFICIAL = [f"S{i:02d}" for i in range(1, 14)] + ["S13a", "S13b", "S13c", "S13d"]
 DOCS = [f"D{i:02d}" for i in range(1, 24)]
-HISTORICAL = ["H01", "H02", "H04"]  # H04 is well formed; its unknown column `Hash` is the planner's to reject
+HISTORICAL = ["H01", "H02", "H03", "H04"]
 HUB = [f"HUB{i:02d}" for i in range(1, 20)]
-VALID = [*OFFICIAL, *DOCS, *HISTORICAL, *HUB, "R106"]
-INVALID = ["S13", "H03"]
-
-
-def sample(sample_id: str) -> str:
-    return (SAMPLES / f"{sample_id}.kql").read_text(encoding="utf-8")
+CORPUS = [*OFFICIAL, *DOCS, *HISTORICAL, *HUB, "R106"]
 
 
 def parse(text: str) -> n.QueryText:
@@ -39,10 +36,31 @@ def ops(query: n.QueryText) -> tuple[n.Operator, ...]:
 
 def test_the_corpus_is_complete() -> None:
     """Every ID of the reference's corpus index has a file, and there are no strays."""
-    assert sorted(p.stem for p in SAMPLES.glob("*.kql")) == sorted([*VALID, *INVALID])
+    assert sorted(SAMPLES) == sorted(CORPUS)
 
 
-@pytest.mark.parametrize("sample_id", VALID)
+def test_a_sample_file_reads_its_meta_lines_and_keeps_the_query_verbatim(tmp_path: Path) -> None:
+    """The meta lines at the top declare the outcome, title and sentence; the rest is the query, as is."""
+    path = tmp_path / "X01.kql"
+    path.write_text("// expect: plan-error: unknown column 'Hash'\n// title: T\n// about: A.\n//x: y\nOS \n",
+                    encoding="utf-8")
+    sample = load(path)
+    assert (sample.id, sample.outcome, sample.error, sample.title, sample.about) == (
+        "X01", "plan-error", "unknown column 'Hash'", "T", "A.")
+    assert sample.text == "//x: y\nOS \n"
+    assert sample.parses and not sample.plans and not sample.runs
+
+
+@pytest.mark.parametrize("first_line", ["Bios", "// expect: run", "// expect: runs: extra", "// expect: plan-error"])
+def test_a_sample_file_without_a_valid_expect_line_is_refused_by_name(tmp_path: Path, first_line: str) -> None:
+    """A file whose first line is not a well-formed `// expect:` line fails loudly, naming the file."""
+    path = tmp_path / "X02.kql"
+    path.write_text(f"{first_line}\nBios\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"X02\.kql: the first line must be"):
+        load(path)
+
+
+@pytest.mark.parametrize("sample_id", PARSES)
 def test_sample_parses_and_round_trips(sample_id: str) -> None:
     """A sample parses; its canonical print parses back to an equal tree and prints identically."""
     ast = parse(sample(sample_id))
@@ -53,6 +71,14 @@ def test_sample_parses_and_round_trips(sample_id: str) -> None:
 
 
 # ------------------------------------------------------------------------------ negative samples
+
+
+@pytest.mark.parametrize("sample_id", [sid for sid in SAMPLES if not SAMPLES[sid].parses])
+def test_sample_declared_a_parse_error_fails_to_parse_saying_so(sample_id: str) -> None:
+    """A sample whose file says `// expect: parse-error: …` is rejected by the parser with that message."""
+    with pytest.raises(QuerySyntaxError) as info:
+        parse(sample(sample_id))
+    assert SAMPLES[sample_id].error in info.value.message
 
 
 def test_h03_typo_is_an_unknown_table_operator() -> None:

@@ -1,9 +1,12 @@
-"""The committed notebooks are what ``notebooks/_build.py`` makes, and their checks are real.
+"""The committed notebooks match where they are edited, and their checks are real.
 
-nbval (run by the test command over ``notebooks/``) executes every cell and compares the outputs
-of the checked ones. These tests keep that meaningful: the notebooks are not hand-edited away from
-their generator, the demo notebooks have checked cells with stored outputs (an unrun cell is not
-compared), stored outputs hold no clock or ids, and nothing else is stored.
+01, 02, 03, 05 and 06 are jupytext pairs: each ``.ipynb`` has the cells of the percent-format ``.py``
+beside it, read by jupytext's reader. 04 is what ``notebooks/_build.py`` generates from the sample
+corpus. nbval (run by the test command over ``notebooks/``) executes every cell of the ``.ipynb``
+files and compares the outputs of the checked ones. These tests keep that meaningful: no ``.ipynb``
+drifts from its source (cell type, source and tags), the demo notebooks have checked cells with
+stored outputs (an unrun cell is not compared), stored outputs hold no clock or ids, and nothing
+else is stored.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import configparser
 import importlib.util
 import re
+import shutil
 import sys
 import tomllib
 from pathlib import Path
@@ -18,6 +22,7 @@ from types import ModuleType
 
 import nbformat
 import pytest
+from language import samples
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKED_AT_LEAST = {"02-fleet-investigation": 15, "04-cmpivot-samples": 3, "06-troubleshooting": 10}
@@ -36,9 +41,41 @@ BUILD = load_builder()
 
 
 @pytest.mark.parametrize("name", list(BUILD.NOTEBOOKS))
-def test_notebook_matches_its_generator(name: str) -> None:
-    """Each committed notebook has exactly the cells _build.py writes, and its checked cells have run."""
+def test_notebook_matches_its_source(name: str) -> None:
+    """Each committed notebook has exactly the cells of its .py (or, for 04, those _build.py writes), and
+    its checked cells have run."""
     assert BUILD.stale(name) is None
+
+
+def test_tour_notebooks_are_jupytext_pairs_and_04_is_generated() -> None:
+    """jupytext.toml pairs each notebook with a percent-format .py; the .py files are exactly those of
+    01, 02, 03, 05 and 06, and 04 opts out of the pairing, so nobody edits a copy the generator overwrites."""
+    config = tomllib.loads((ROOT / "notebooks" / "jupytext.toml").read_text())
+    assert config["formats"] == "ipynb,py:percent"
+    texts = {p.stem for p in (ROOT / "notebooks").glob("*.py")} - {"_build"}
+    assert texts == set(BUILD.PAIRED)
+    assert set(BUILD.NOTEBOOKS) == {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
+    generated = nbformat.read(ROOT / "notebooks" / "04-cmpivot-samples.ipynb", as_version=4)
+    assert generated.metadata["jupytext"] == {"formats": "ipynb"}
+
+
+@pytest.mark.parametrize(("edit", "before", "after"), [
+    ("prose", "# ## 1. Load the magic", "# ## 1. Load the cmpivot magic"),
+    ("code", "# %load_ext cmpivot_magic", "# %reload_ext cmpivot_magic"),
+    ("tags", "# %% tags=[\"raises-exception\"]", "# %%"),
+])
+def test_a_pair_out_of_sync_is_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str,
+                                     before: str, after: str) -> None:
+    """Editing a pair's .py without syncing its .ipynb — its prose, its code or a cell's tags — is caught."""
+    name = "01-quickstart" if edit != "tags" else "06-troubleshooting"
+    for suffix in (".py", ".ipynb"):
+        shutil.copy(ROOT / "notebooks" / f"{name}{suffix}", tmp_path)
+    monkeypatch.setattr(BUILD, "HERE", tmp_path)
+    assert BUILD.stale(name) is None
+    text = (tmp_path / f"{name}.py").read_text()
+    assert before in text
+    (tmp_path / f"{name}.py").write_text(text.replace(before, after, 1))
+    assert f"differs from notebooks/{name}.py (jupytext --sync" in str(BUILD.stale(name))
 
 
 @pytest.mark.parametrize("name", list(BUILD.NOTEBOOKS))
@@ -67,12 +104,11 @@ def test_demo_notebooks_compare_their_deterministic_outputs(name: str, least: in
 
 
 def test_sample_notebook_runs_every_reference_sample() -> None:
-    """04 has a cell for every sample of the corpus: each runnable one, and the negative ones as errors."""
+    """04 has a cell for every sample of the corpus: each one declared to run, and the others as errors."""
     nb = nbformat.read(ROOT / "notebooks" / "04-cmpivot-samples.ipynb", as_version=4)
-    corpus = {p.stem for p in (ROOT / "tests" / "language" / "samples").glob("*.kql")}
     run = {m.group(1) for c in nb.cells for m in [re.match(r"%%cmpivot -o (\w+)\n", c.source)] if m}
-    negative = set(BUILD.NEGATIVE_SAMPLES)
-    assert corpus - negative <= run, sorted(corpus - negative - run)
+    assert set(samples.RUNS) <= run, sorted(set(samples.RUNS) - run)
+    negative = set(samples.SAMPLES) - set(samples.RUNS)
     source = "\n".join(c.source for c in nb.cells)
     assert all(f'"{sid}": r"""' in source for sid in negative)
 

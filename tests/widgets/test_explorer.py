@@ -25,17 +25,17 @@ FLAKY = "demo://?devices=50&seed=7&offline=0.3&failure=0.1&clock=virtual"
 HEALTHY = "demo://?devices=50&seed=7&offline=0&failure=0&clock=virtual"
 
 
-class Recording:
+class Recording(Session):
     """The healthy session, noting which devices each submit targets (the real submit still runs)."""
 
     def __init__(self, session: Session) -> None:
+        super().__init__(session.backend, session.history)
         self.session = session
         self.calls: list[tuple[str, ...]] = []
-        self.url = session.url
 
-    def submit(self, query: Any, *, devices: Sequence[str] | None = None, **kwargs: Any) -> Any:
+    def submit(self, query: Any, *, devices: Sequence[str] | str | None = None, **kwargs: Any) -> Any:
         self.calls.append(tuple(devices or ()))
-        return self.session.submit(query, devices=devices, **kwargs)
+        return super().submit(query, devices=devices, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_a_query_without_render_gets_a_note_not_a_chart(flaky: Session) -> None:
 
 def test_pivot_runs_the_next_query_on_the_selected_devices(flaky: Session, healthy: Recording) -> None:
     first = flaky.run("OperatingSystem | project Device, Caption")
-    explorer = ResultsExplorer(first, healthy)  # type: ignore[arg-type]
+    explorer = ResultsExplorer(first, healthy)
     picked = tuple(first.df["Device"][:2])
     explorer.pivot_devices.selected = picked
     explorer.pivot_query.value = "Process | summarize count() by Device"
@@ -105,7 +105,7 @@ def test_retry_targets_only_offline_and_failed_devices_and_merges_their_rows(
     first = flaky.run("OperatingSystem | project Device, Caption")
     down = not_answered(first)
     assert down and len(down) < 50
-    explorer = ResultsExplorer(first, healthy)  # type: ignore[arg-type]
+    explorer = ResultsExplorer(first, healthy)
     assert explorer.retry_button.description.startswith(f"Retry {len(down)} devices (")
     explorer.retry_button.click()
     assert [set(c) for c in healthy.calls] == [down]
@@ -121,7 +121,7 @@ def test_retry_recombines_the_global_part_exactly(flaky: Session, healthy: Recor
     """The result keeps each device's replies, so ``summarize`` over the merged answer equals a
     clean run on every device, and only the devices that did not answer are asked again."""
     query = "OperatingSystem | summarize count() by Caption"
-    explorer = ResultsExplorer(flaky.submit(query), healthy)  # type: ignore[arg-type]
+    explorer = ResultsExplorer(flaky.submit(query), healthy)
     down = not_answered(explorer.result)
     merged = explorer.retry()
     assert [set(c) for c in healthy.calls] == [down]
@@ -136,16 +136,25 @@ def test_retry_recombines_the_global_part_exactly(flaky: Session, healthy: Recor
 
 def test_retry_is_refused_for_a_result_no_session_made(flaky: Session) -> None:
     made = flaky.run("OperatingSystem | summarize count() by Caption")
-    explorer = ResultsExplorer(dataclasses.replace(made, request=None, session=None), flaky)
+    explorer = ResultsExplorer(dataclasses.replace(made, targets=(), now=None), flaky)
     assert explorer.retry_button.disabled
     assert "not made by a session" in explorer.retry_note.value
 
 
-def test_without_a_session_the_results_own_is_used(flaky: Session) -> None:
+def test_without_a_session_the_operations_own_is_used(flaky: Session) -> None:
+    explorer = ResultsExplorer(flaky.submit("OperatingSystem | project Device"))
+    first = explorer.result
+    explorer.pivot("OperatingSystem | project Device, Caption", devices=list(first.df["Device"][:1]))
+    assert explorer.session is flaky and len(explorer.result.df) == 1
+
+
+def test_without_a_session_a_result_connects_to_its_own_connection(flaky: Session) -> None:
+    """A result is a value without a session: the explorer connects to the URL it came from."""
     first = flaky.run("OperatingSystem | project Device")
     explorer = ResultsExplorer(first)
     explorer.pivot("OperatingSystem | project Device, Caption", devices=list(first.df["Device"][:1]))
-    assert explorer.session is flaky and len(explorer.result.df) == 1
+    assert isinstance(explorer.session, Session) and explorer.session.url == FLAKY
+    assert len(explorer.result.df) == 1
 
 
 def test_close_closes_every_widget(flaky: Session) -> None:

@@ -9,7 +9,8 @@ wraps it in a ``RecordingSession``, and a ``replay://`` URL gets a ``ReplaySessi
 What it sends: only the query's device part (``query.device_query``) — the global part runs in
 the session over the union of the devices' rows, as with every backend. Where:
 
-- a collection (``collection="SMS00001"``, the default) → one collection-route operation;
+- a collection (``collection="SMS00001"``, the default; ``DeviceRequest.collection``) → one
+  collection-route operation;
 - devices by name → one device-route operation per device. The AdminService has no multi-device
   route; a temporary collection would need collection-write rights most CMPivot users lack,
   waits for membership evaluation and is left behind if the notebook dies, and a covering
@@ -19,7 +20,6 @@ the session over the union of the devices' rows, as with every backend. Where:
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -28,7 +28,8 @@ import pandas as pd
 import requests
 
 from ...errors import CMPivotError
-from ..base import DeviceRequest, Target, resolve_device_names
+from ..base import DeviceRequest, Target
+from ..targets import DEFAULT_COLLECTION, check_target_args, resolve_device_names
 from .auth.credentials import Credentials
 from .auth.options import MSAL_OPTIONS, credentials_for
 from .client import AdminServiceClient, get_field
@@ -38,7 +39,6 @@ from .recording.replay import replay_options
 from .rows import parse_datetime
 from .transport import Policy
 
-DEFAULT_COLLECTION = "SMS00001"
 OPTIONS = ("token", "auth", "verify", "session", "record", "request_timeout", "retries", "backoff", "max_rate",
            "poll_interval", "max_device_operations", *MSAL_OPTIONS)
 DEVICE_COLUMNS = ("Name", "ResourceId", "Domain", "UserName", "OSCaption", "ClientVersion", "IsClient",
@@ -56,7 +56,6 @@ class AdminServiceBackend:
         self.poll_policy = poll or PollPolicy()
         self.max_device_operations = max_device_operations
         self._devices: pd.DataFrame | None = None
-        self._collection_of: OrderedDict[tuple[Target, ...], str] = OrderedDict()
         self.operations: list[AdminServiceOperation] = []
 
     @classmethod
@@ -167,11 +166,8 @@ class AdminServiceBackend:
         return tuple(Target(name, rid) for rid, name in sorted(targets.items()))
 
     def resolve(self, devices: Sequence[str] | None, collection: str | None) -> tuple[Target, ...]:
-        if devices is not None and collection is not None:
-            raise CMPivotError("target either devices or a collection, not both")
+        check_target_args(devices, collection)
         if devices is not None:
-            if not devices:
-                raise CMPivotError("no devices were selected")
             return self._resolve_names(devices)
         collection = (collection or DEFAULT_COLLECTION).upper()
         targets = self.collection_members(collection)
@@ -180,9 +176,6 @@ class AdminServiceBackend:
                 ids = ", ".join(self.collections()["CollectionID"].head(8))
                 raise CMPivotError(f"no collection '{collection}' on {self.url}", hint=f"collections: {ids}, …")
             raise CMPivotError(f"collection '{collection}' has no members", hint="pick another collection")
-        self._collection_of[targets] = collection
-        while len(self._collection_of) > 32:
-            self._collection_of.popitem(last=False)
         return targets
 
     def _resolve_names(self, names: Sequence[str]) -> tuple[Target, ...]:
@@ -192,10 +185,11 @@ class AdminServiceBackend:
     # ------------------------------------------------------------------------------ queries
 
     def submit(self, request: DeviceRequest) -> AdminServiceOperation:
-        collection = self._collection_of.get(request.targets)
+        """One collection-route operation when the request addresses a collection (on-prem), else
+        one device-route operation per device (the Intune admin center queries one device)."""
         operation: AdminServiceOperation
-        if collection is not None and self.profile != "tenant-attach":
-            operation = CollectionOperation(self.client, request, collection, self.poll_policy)
+        if request.collection is not None and self.profile != "tenant-attach":
+            operation = CollectionOperation(self.client, request, request.collection.upper(), self.poll_policy)
         else:
             if len(request.targets) > self.max_device_operations:
                 raise CMPivotError(

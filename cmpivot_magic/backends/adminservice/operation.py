@@ -61,6 +61,8 @@ class AdminServiceOperation:
     """Shared polling machinery; ``CollectionOperation`` and ``DevicesOperation`` say what a tick reads."""
 
     operation_id: int
+    owns_clock = False
+    """The site's operation runs in wall-clock time: the session stops polling at the timeout."""
 
     def __init__(self, client: AdminServiceClient, request: DeviceRequest, policy: PollPolicy,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:

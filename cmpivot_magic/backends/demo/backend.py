@@ -16,18 +16,21 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CMPivotError
-from ..base import Target
+from ..base import Target, url_options
 from ..tables import TableBackend, Timeline
+from ..targets import DEFAULT_COLLECTION, check_target_args, resolve_device_names
 from .site import DemoSite
 
 DEFAULTS = {"devices": 200, "seed": 7, "offline": 0.1, "failure": 0.02, "ps4": 0.03}
 
 
 class DemoBackend(TableBackend):
+    """A ``DemoSite`` answering as a ConfigMgr site would, on a virtual or real-time clock."""
+
     @classmethod
     def from_url(cls, url: str, *, profile: str = "onprem", **options: Any) -> DemoBackend:
-        from ...session import url_options
-
+        """A demo site from the URL's options (and keyword options, which win); see the module
+        docstring for the options and their defaults."""
         raw = {**url_options(url), **{k: str(v) for k, v in options.items()}}
         known = {*DEFAULTS, "speed", "clock", "max_result_bytes"}
         unknown = sorted(set(raw) - known)
@@ -67,13 +70,10 @@ class DemoBackend(TableBackend):
         return self.site.collections.to_pandas()
 
     def resolve(self, devices: Sequence[str] | None, collection: str | None) -> tuple[Target, ...]:
-        if devices is not None and collection is not None:
-            raise CMPivotError("target either devices or a collection, not both")
+        check_target_args(devices, collection)
         if devices is not None:
-            if not devices:
-                raise CMPivotError("no devices were selected")
-            return self._resolve_names(devices, self._devices)
-        collection = collection or "SMS00001"
+            return resolve_device_names(devices, self._devices, self.url)
+        collection = collection or DEFAULT_COLLECTION
         try:
             members = set(int(x) for x in np.asarray(self.site.members(collection)))
         except KeyError:

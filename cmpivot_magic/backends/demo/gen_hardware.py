@@ -1,5 +1,6 @@
 """Storage, power and device entities: Disk, LogicalDisk, Volume, Partition, PhysicalDisk, BitLocker,
-Battery, network adapters, USB devices, video, and profiles for the rest of the hardware inventory.
+Battery, USB devices, video, and profiles for the rest of the hardware inventory (network adapters
+are in ``gen_network.py``).
 
 Drives come from one per-device table (``drives``) so the same C: is low on space in ``Disk``
 (bytes), ``LogicalDisk`` and ``Volume`` (megabytes) alike.
@@ -16,7 +17,7 @@ import polars as pl
 from .fleet import Fleet
 from .generators import DEVICE, Draw, Request, generates
 from .generic import F, Seq, W, fact, profile
-from .randomness import NULL, guids, hex_strings, stream
+from .randomness import guids, hex_strings, stream
 
 MB = 1 << 20
 
@@ -276,47 +277,6 @@ profile(
     MinDeviceWakeState="4", ProcessorThrottle=True, RtcWake="4", SystemBatteriesPresent=lambda d: d.of(d.fleet.form == "Laptop"),
     SystemS1=False, SystemS2=False, SystemS3=lambda d: ~d.of(d.fleet.form == "VM"), SystemS4=True, SystemS5=True,
     UpsPresent=False, VideoDimPresent=lambda d: d.of(d.fleet.form == "Laptop"),
-)
-
-# ------------------------------------------------------------------------------- network
-
-
-def _nic(index: int) -> Any:
-    """(name, manufacturer, service) of each device's primary adapter."""
-    table = {
-        "hyperv": ("Microsoft Hyper-V Network Adapter", "Microsoft", "netvsc"),
-        "vmware": ("vmxnet3 Ethernet Adapter", "VMware, Inc.", "vmxnet3ndis6"),
-        "Laptop": ("Intel(R) Wi-Fi 6 AX201 160MHz", "Intel Corporation", "Netwtw10"),
-        "Desktop": ("Intel(R) Ethernet Connection (17) I219-LM", "Intel", "e1dexpress"),
-        "Server": ("Broadcom NetXtreme Gigabit Ethernet", "Broadcom", "b57nd60a"),
-    }
-
-    def value(d: Draw) -> np.ndarray:
-        f = d.fleet
-        key = np.where(f.form == "VM", f.firmware_family, f.form)
-        return d.of(np.array([table[str(k)][index] for k in key], dtype=object))
-
-    return value
-
-
-profile(
-    "NetworkAdapter", DeviceID=Seq(["1"]), Index=1, Name=_nic(0), Caption=lambda d: np.char.add("[00000001] ", _nic(0)(d).astype(str)),
-    Description=_nic(0), AdapterType="Ethernet 802.3", MACAddress=lambda d: np.char.replace(d.of(d.fleet.mac).astype(str), "-", ":"),
-    Manufacturer=_nic(1), ProductName=_nic(0), ServiceName=_nic(2), Installed=True,
-    MaxSpeed=None, Speed=lambda d: np.where(d.of(d.fleet.form == "Laptop"), 866_700_000, 1_000_000_000),
-    PNPDeviceID=F("PCI\\VEN_8086&DEV_A0F0&SUBSYS_00748086&REV_20\\3&11583659&0&{num2}"), Status=None, Availability=3,
-    TimeOfLastReset=fact("boot_age"), SystemName=fact("name"),
-)
-profile(
-    "NetworkAdapterConfiguration", Index=1, Description=_nic(0), Caption=lambda d: np.char.add("[00000001] ", _nic(0)(d).astype(str)),
-    IPEnabled=True, DHCPEnabled=lambda d: ~d.of(d.fleet.is_server),
-    DHCPServer=lambda d: np.where(d.of(d.fleet.is_server), NULL, np.where(np.char.startswith(d.of(d.fleet.ip).astype(str), "192.168."), "192.168.1.1", "10.1.0.20")),
-    DHCPLeaseObtained=lambda d: d.ages(0.1, 4), DHCPLeaseExpires=lambda d: -d.ages(1, 4),
-    DNSDomain=lambda d: np.where(np.char.startswith(d.of(d.fleet.ip).astype(str), "192.168."), "home", "contoso.com"),
-    DNSHostName=fact("name"), MACAddress=lambda d: np.char.replace(d.of(d.fleet.mac).astype(str), "-", ":"), ServiceName=_nic(2),
-    SettingID=lambda d: guids(d.rng, d.n, braces=True), MTU=None, IPConnectionMetric=W([25, 35, 15], [5, 3, 2]),
-    TcpipNetbiosOptions=0, WINSPrimaryServer=None, WINSSecondaryServer=None, DomainDNSRegistrationEnabled=False,
-    FullDNSRegistrationEnabled=True,
 )
 
 # ------------------------------------------------------------------------- peripherals

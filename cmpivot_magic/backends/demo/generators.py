@@ -14,7 +14,6 @@ use to make per-row values: row-to-device positions, a seeded stream and vectori
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,31 +64,19 @@ class Registered:
 
 
 GENERATORS: dict[str, Registered] = {}
-_LOADED: list[bool] = []
-_MODULES = ("gen_system", "gen_hardware", "gen_processes", "gen_software", "gen_logs", "gen_security",
-            "registry", "files")
+"""Hand-written generators by lower-case entity name, filled as the ``gen_*`` modules load
+(``site.py`` imports them all and falls back to ``generic.py`` for the other entities)."""
 
 
 def generates(*names: str, uses_now: bool = False) -> Callable[[Generator], Generator]:
+    """Register the decorated function as the generator of these entities."""
+
     def register(func: Generator) -> Generator:
         for name in names:
             GENERATORS[name.lower()] = Registered(func, uses_now)
         return func
 
     return register
-
-
-def generator_for(entity: Entity) -> Registered:
-    if not _LOADED:
-        for module in _MODULES:
-            importlib.import_module(f"{__package__}.{module}")
-        _LOADED.append(True)
-    found = GENERATORS.get(entity.name.lower())
-    if found is not None:
-        return found
-    from .generic import generic_rows
-
-    return Registered(generic_rows, False)
 
 
 # ------------------------------------------------------------------------------------------ rows

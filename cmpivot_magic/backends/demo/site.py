@@ -25,10 +25,25 @@ import polars as pl
 
 from ...catalog import Entity, find_entity
 from ...language.types import ScalarType
+
+# The gen_* modules, files and registry are imported for what they register as they load: their
+# generators (``@generates``) and generic profiles (``profile(...)``). No name is registered twice.
+from . import (  # noqa: F401
+    files,
+    gen_hardware,
+    gen_network,
+    gen_processes,
+    gen_security,
+    gen_services,
+    gen_software,
+    gen_system,
+    registry,
+)
 from . import windows_data as wd
 from .fleet import Fleet, build_fleet
 from .gen_logs import event_log_error
-from .generators import Request, empty_rows, finish, generator_for
+from .generators import GENERATORS, Registered, Request, empty_rows, finish
+from .generic import generic_rows
 from .membership import build_collections
 
 Ids = Sequence[int] | np.ndarray | pl.Series
@@ -208,6 +223,12 @@ class DemoSite:
             return self.rows(found, normalise_args(found, args), now)
 
         return rows_of
+
+
+def generator_for(entity: Entity) -> Registered:
+    """The entity's hand-written generator, or the generic one driven by its catalog columns."""
+    found = GENERATORS.get(entity.name.lower())
+    return found if found is not None else Registered(generic_rows, False)
 
 
 def normalise_args(entity: Entity, args: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -18,6 +18,7 @@ from ... import catalog
 from ...errors import CMPivotError
 from ..base import Target
 from ..tables import TableBackend, Timeline
+from ..targets import DEFAULT_COLLECTION, check_target_args
 from .collectors import LocalSource
 
 
@@ -35,6 +36,8 @@ class _ThisMachine:
 
 
 class LocalBackend(TableBackend):
+    """This machine as a one-device site, answering from what ``LocalSource`` collects."""
+
     @classmethod
     def from_url(cls, url: str, *, profile: str = "onprem", **options: Any) -> LocalBackend:
         if options:
@@ -53,14 +56,15 @@ class LocalBackend(TableBackend):
                              "IsOnline": [True]})
 
     def collections(self) -> pd.DataFrame:
-        return pd.DataFrame({"CollectionID": ["SMS00001"], "Name": ["All Systems"], "MemberCount": [1]})
+        return pd.DataFrame({"CollectionID": [DEFAULT_COLLECTION], "Name": ["All Systems"], "MemberCount": [1]})
 
     def resolve(self, devices: Sequence[str] | None, collection: str | None) -> tuple[Target, ...]:
+        check_target_args(devices, collection)
         if devices:
             others = [d for d in devices if d.lower() not in (self.target.name.lower(), "localhost", ".")]
             if others:
                 raise CMPivotError(f"local:// is this machine ({self.target.name}); it cannot reach {others[0]}",
                                    hint="connect to a site (https://…/AdminService) or demo:// to query other devices")
-        if collection not in (None, "SMS00001"):
-            raise CMPivotError(f"local:// has only the collection SMS00001 (this machine), not {collection}")
+        if collection not in (None, DEFAULT_COLLECTION):
+            raise CMPivotError(f"local:// has only the collection {DEFAULT_COLLECTION} (this machine), not {collection}")
         return (self.target,)

@@ -1,26 +1,31 @@
-"""Plan → rows: runs plan steps on polars LazyFrames and hands pandas out at the boundary.
+"""The step runner: plan steps → a polars LazyFrame, one handler per step kind.
 
-One method per step kind (``_scan``, ``_filter``, …). Everything stays lazy until the caller
-collects, so polars optimises across steps (predicate and projection push-down, top-k for
-``sort | limit``). ``to_pandas`` is the only place rows become pandas.
+``_HANDLERS`` maps each step class of ``plan.py`` to the method that runs it (``Scan`` →
+``_scan``, ``CountRows`` → ``_count_rows``, …), so a new step kind is one entry and one method,
+and a step without a handler is an error at import rather than a missing attribute at run time.
+A step that fails is re-raised as a ``CMPivotError`` naming the step (sqlglot's executor does the
+same): a ``CMPivotError`` keeps its class and message and gains the step as ``.step`` and a note;
+anything else becomes a ``CMPivotError`` whose message names the step.
+
+Everything stays lazy until the caller collects, so polars optimises across steps (predicate and
+projection push-down, top-k for ``sort | limit``). Callers outside the engine go through the
+front door (``engine/__init__.py``), which builds the ``Context`` and collects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-import numpy as np
-import pandas as pd
 import polars as pl
-import pyarrow as pa
 
-from ..errors import QuerySemanticError
+from ..errors import CMPivotError, QuerySemanticError
 from ..language.types import ScalarType
 from . import plan as p
-from .functions import compile_aggregate, compile_expr, polars_dtype
+from .frames import polars_dtype
+from .functions import compile_aggregate, compile_expr
 from .ir import Apply, Bound, Col, Context
 
 
@@ -32,12 +37,12 @@ def execute(
     source: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """The rows of ``plan`` (or of ``steps``, starting from ``source``) as a LazyFrame."""
-    runner = _Runner(tables, ctx, plan.dialect)
+    runner = _Runner(tables, ctx)
     lf = source
     for s in plan.steps if steps is None else steps:
         lf = runner.run(s, lf)
     if lf is None:
-        raise ValueError("a plan needs a source step")
+        raise CMPivotError("a plan needs a source step")
     return lf
 
 
@@ -53,14 +58,58 @@ def collect(lf: pl.LazyFrame, rows: int | None) -> pl.DataFrame:
     return lf.collect(engine="in-memory" if small else "auto")
 
 
+def run(
+    plan: p.Plan,
+    tables: Mapping[Any, pl.LazyFrame],
+    ctx: Context,
+    rows: int | None,
+    steps: tuple[p.PlanStep, ...] | None = None,
+    source: pl.LazyFrame | None = None,
+) -> pl.DataFrame:
+    """``execute`` then ``collect``: the rows of ``plan`` (or of ``steps`` from ``source``).
+
+    A failure while polars computes the rows is re-raised naming the first step whose rows
+    cannot be computed (found by collecting each prefix of the steps in turn: slow, but only
+    once something has already failed)."""
+    steps = plan.steps if steps is None else steps
+    lf = execute(plan, tables, ctx, steps, source)
+    try:
+        return collect(lf, rows)
+    except CMPivotError:
+        raise
+    except Exception as err:
+        step = _first_failing(plan, tables, ctx, steps, source)
+        if step is None:  # no step: the given rows themselves could not be read
+            raise CMPivotError(f"the rows could not be read: {err}") from err
+        raise _naming(CMPivotError(f"step '{step.describe()}' failed: {err}"), step) from err
+
+
+def _first_failing(plan: p.Plan, tables: Mapping[Any, pl.LazyFrame], ctx: Context,
+                   steps: tuple[p.PlanStep, ...], source: pl.LazyFrame | None) -> p.Step | None:
+    for k in range(1, len(steps)):
+        try:
+            execute(plan, tables, ctx, steps[:k], source).collect()
+        except Exception:
+            return steps[k - 1].step
+    return steps[-1].step if steps else None
+
+
 class _Runner:
-    def __init__(self, tables: Mapping[Any, pl.LazyFrame], ctx: Context, dialect: str) -> None:
+    """Runs steps over ``tables`` (keyed by table name, or by (entity, arguments)) under ``ctx``."""
+
+    def __init__(self, tables: Mapping[Any, pl.LazyFrame], ctx: Context) -> None:
         self.tables, self.ctx = tables, ctx
 
     def run(self, s: p.PlanStep, lf: pl.LazyFrame | None) -> pl.LazyFrame:
-        method = getattr(self, "_" + type(s.step).__name__.lower())
-        result: pl.LazyFrame = method(s.step, s.schema, lf)
-        return result
+        """``s`` applied to ``lf`` (None before a source step); a failure names the step."""
+        handler = _HANDLERS[type(s.step)]
+        try:
+            return handler(self, s.step, s.schema, lf)
+        except CMPivotError as err:
+            _naming(err, s.step)
+            raise
+        except Exception as err:  # polars refusing an expression: still one of our errors
+            raise _naming(CMPivotError(f"step '{s.step.describe()}' failed: {err}"), s.step) from err
 
     def expr(self, e: Bound) -> pl.Expr:
         return compile_expr(e, self.ctx)
@@ -200,7 +249,7 @@ class _Runner:
     def _limit(self, step: p.Limit, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
         return lf.head(step.count)
 
-    def _countrows(self, step: p.CountRows, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
+    def _count_rows(self, step: p.CountRows, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
         return lf.select(pl.len().cast(pl.Int64).alias(step.column))
 
     def _expand(self, step: p.Expand, schema: p.Schema, lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -229,6 +278,32 @@ class _Runner:
                 values = [_from_json(v, target) for v in values]
             result[name] = pl.Series(name, values, dtype=_dtype_for_values(t), strict=False)
         return pl.LazyFrame(result).with_columns(pl.col(n).cast(polars_dtype(t)) for n, t in schema.columns)
+
+
+# One handler per step kind of plan.py (tests/engine/test_front_door.py checks none is missing).
+_HANDLERS: dict[type, Callable[[_Runner, Any, p.Schema, Any], pl.LazyFrame]] = {
+    p.Scan: _Runner._scan,
+    p.Values: _Runner._values,
+    p.Generate: _Runner._generate,
+    p.Filter: _Runner._filter,
+    p.Select: _Runner._select,
+    p.Summarize: _Runner._summarize,
+    p.Distinct: _Runner._distinct,
+    p.Join: _Runner._join,
+    p.Sort: _Runner._sort,
+    p.Limit: _Runner._limit,
+    p.CountRows: _Runner._count_rows,
+    p.Expand: _Runner._expand,
+}
+
+
+def _naming(err: CMPivotError, step: p.Step) -> CMPivotError:
+    """``err`` tagged with the step that failed: ``.step`` and a note (the innermost step wins, so
+    a failure inside a join's right side names that side's step)."""
+    if getattr(err, "step", None) is None:
+        err.step = step.describe()  # type: ignore[attr-defined]
+        err.add_note(f"in plan step: {err.step}")  # type: ignore[attr-defined]
+    return err
 
 
 def _check_range_size(rows: int) -> None:
@@ -293,148 +368,4 @@ def _from_json(text: Any, target: ScalarType | None) -> Any:
     return value
 
 
-# ---------------------------------------------------------------------------------- boundary
-
-_ARROW_TO_PANDAS: dict[pa.DataType, Any] = {
-    pa.int64(): pd.Int64Dtype(),
-    pa.int32(): pd.Int32Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-# pandas' own string dtype for text (``str`` on pandas 3); object on pandas 2, which has no
-# ``__from_arrow__`` and takes the generic path below
-_TEXT = pa.array([], pa.large_string()).to_pandas().dtype
-if hasattr(_TEXT, "__from_arrow__"):
-    _ARROW_TO_PANDAS[pa.large_string()] = _ARROW_TO_PANDAS[pa.string()] = _TEXT
-
-
-def to_pandas(frame: pl.DataFrame, schema: p.Schema) -> pd.DataFrame:
-    """The user's DataFrame: hidden columns dropped, nullable integer and boolean dtypes, UTC
-    datetimes, timedeltas, and dynamic values decoded from JSON to Python objects.
-
-    Column by column into one ``DataFrame``: the frame ``Table.to_pandas`` gives, without its
-    fixed ~0.3 ms of block assembly, which dominated small results (tests/engine/test_boundary.py
-    holds the two equal).
-    """
-    return pd.DataFrame(
-        {name: _decoded(frame.get_column(name)) if t == ScalarType.DYNAMIC else _column(frame.get_column(name))
-         for name, t in schema.visible},
-        copy=False,
-    )
-
-
-def _column(series: pl.Series) -> Any:
-    """One column as pandas holds it, in memory the frame owns (so the user can edit it)."""
-    dtype = series.dtype
-    if dtype.is_float() or isinstance(dtype, pl.Duration):
-        return series.to_numpy(writable=True)  # numpy-backed in pandas; nulls are NaN / NaT
-    if isinstance(dtype, pl.Datetime):
-        values = series.to_numpy(writable=True)  # UTC instants
-        if dtype.time_zone is None:
-            return values
-        instants = pd.DatetimeIndex(values).tz_localize("UTC")
-        return (instants if dtype.time_zone == "UTC" else instants.tz_convert(dtype.time_zone)).array
-    arrow = series.to_arrow()
-    target = _ARROW_TO_PANDAS.get(arrow.type)
-    if target is not None:  # integers, booleans, text: pandas builds these from arrow itself
-        return target.__from_arrow__(arrow)
-    # anything else (not an engine dtype, but a given table's column may be one): pyarrow's own rules
-    return pa.table({series.name: arrow}).to_pandas(types_mapper=_ARROW_TO_PANDAS.get)[series.name]
-
-
-def _decoded(series: pl.Series) -> pd.Series:
-    """Dynamic values (JSON text) as Python objects, one per row: lists stay lists (not a 2-D
-    array) and a column of only strings stays object (pandas would make it ``str``, nulls NaN)."""
-    out = np.empty(len(series), dtype=object)
-    for i, text in enumerate(series.to_list()):
-        if text is not None:
-            out[i] = json.loads(text)
-    return pd.Series(out, dtype=object, copy=False)
-
-
-def schema_of_frame(frame: pl.DataFrame | pl.LazyFrame, device: str | None = None) -> p.Schema:
-    """A table's schema read off a given frame's own columns and dtypes."""
-    schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
-    return p.Schema(tuple((name, scalar_type_of(dtype)) for name, dtype in schema.items()), device)
-
-
-def scalar_type_of(dtype: pl.DataType) -> ScalarType:
-    """The scalar type a given column's polars dtype holds (anything nested is dynamic)."""
-    known = _SCALAR_OF_DTYPE.get(dtype.base_type())
-    if known is not None:
-        return known
-    if dtype.is_integer():  # the wider integers (Int128, UInt128)
-        return ScalarType.LONG
-    if dtype.is_float():  # Float16
-        return ScalarType.REAL
-    return ScalarType.DYNAMIC
-
-
-_SCALAR_OF_DTYPE: dict[type[pl.DataType], ScalarType] = {
-    pl.Boolean: ScalarType.BOOL,
-    **dict.fromkeys((pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16), ScalarType.INT),
-    **dict.fromkeys((pl.Int64, pl.UInt32, pl.UInt64), ScalarType.LONG),
-    **dict.fromkeys((pl.Float32, pl.Float64, pl.Decimal), ScalarType.REAL),
-    **dict.fromkeys((pl.String, pl.Categorical, pl.Enum, pl.Null), ScalarType.STRING),
-    **dict.fromkeys((pl.Datetime, pl.Date), ScalarType.DATETIME),
-    pl.Duration: ScalarType.TIMESPAN,
-}
-
-
-def normalise_frame(frame: pl.DataFrame | pl.LazyFrame, schema: p.Schema) -> pl.LazyFrame:
-    """Cast a given frame's columns to the engine's dtypes (UTC ns datetimes, JSON dynamics)."""
-    lf = frame.lazy()
-    current = lf.collect_schema()
-    casts = []
-    for name, t in schema.columns:
-        dtype = current[name]
-        target = polars_dtype(t)
-        if dtype == target:
-            continue
-        if t == ScalarType.DYNAMIC:
-            casts.append(
-                pl.col(name).map_elements(
-                    lambda v: (
-                        None
-                        if v is None
-                        else json.dumps(
-                            v if not hasattr(v, "to_list") else v.to_list(),
-                            default=str,
-                            separators=(",", ":"),
-                        )
-                    ),
-                    return_dtype=pl.String,
-                )
-            )
-        elif isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
-            casts.append(pl.col(name).dt.replace_time_zone("UTC").cast(target))
-        elif t == ScalarType.STRING and dtype != pl.String:
-            casts.append(pl.col(name).cast(pl.String))
-        else:
-            casts.append(pl.col(name).cast(target))
-    return lf.with_columns(casts) if casts else lf
-
-
-def from_pandas(frame: Any) -> pl.DataFrame:
-    """A pandas (or polars) frame as polars; object columns of lists and dicts stay objects."""
-    if isinstance(frame, pl.DataFrame):
-        return frame
-    if isinstance(frame, pl.LazyFrame):
-        return frame.collect()
-    if isinstance(frame, pd.DataFrame):
-        try:
-            return pl.from_pandas(frame)
-        except (TypeError, ValueError, pa.ArrowInvalid):
-            data = {c: pl.Series(c, frame[c].tolist(), dtype=pl.Object) for c in frame.columns}
-            return pl.DataFrame(data)
-    raise TypeError(f"expected a pandas or polars DataFrame, got {type(frame).__name__}")
-
-
-def ensure_device_column(name: str, schema: p.Schema) -> None:
-    if schema.resolve("Device") is None:
-        raise QuerySemanticError(
-            f"the table given for entity {name} has no Device column",
-            hint="CMPivot rows always say which device they came from: add a Device column of device names",
-        )
-
-
-__all__ = ["execute", "from_pandas", "normalise_frame", "schema_of_frame", "to_pandas"]
+__all__ = ["IN_MEMORY_BELOW", "collect", "execute", "run"]
