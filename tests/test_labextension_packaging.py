@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,10 +54,12 @@ def test_data_files_install_every_prebuilt_file_where_jupyterlab_looks() -> None
 def test_an_editable_install_puts_the_labextension_where_jupyterlab_looks(tmp_path: Path) -> None:
     # what the README's `pip install -e` does (PEP 660, the build-system's own setuptools in an
     # isolated build), into a scratch prefix; no node runs
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--prefix",
-                           str(tmp_path / "prefix"), "--editable", str(REPO)], cwd=tmp_path,
+    # --ignore-installed: without it pip first uninstalls this environment's own copy of the package
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--ignore-installed", "--quiet",
+                           "--prefix", str(tmp_path / "prefix"), "--editable", str(REPO)], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert metadata.distribution("cmpivot-magic").files, "this environment's own install is untouched"
     installed = tmp_path / "prefix" / SHARE
     assert {p.relative_to(installed).as_posix() for p in installed.rglob("*") if p.is_file()} == prebuilt_files()
 
