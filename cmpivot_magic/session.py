@@ -9,24 +9,16 @@ part over the union of the replies. ``Session.run`` is ``submit(...).result()``.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
 
-from . import engine
 from .backends.base import (
-    ANSWERED,
     Backend,
-    BackendOperation,
-    DeviceReply,
     DeviceRequest,
-    DeviceStatus,
-    Target,
 )
 from .backends.targets import requested_collection
 from .engine import frames
@@ -35,8 +27,9 @@ from .errors import CMPivotError, QuerySemanticError
 from .history import DEFAULT_HISTORY, Default, HistoryStore, history_option, open_default
 from .language.dialect import dialect_named
 from .language.limits import recursion_guard
+from .operation import Operation, Progress, combine
 from .query import Query, evaluate, parse
-from .results import QueryResult, status_frame
+from .results import QueryResult
 
 PROFILES = ("onprem", "tenant-attach")
 ONPREM_TIMEOUT = 3600.0  # a CMPivot operation lives one hour on-prem …
@@ -255,142 +248,6 @@ def _check_tenant_attach(q: Query) -> None:
     if q.plan.render is not None:
         raise QuerySemanticError(CONSOLE_ONLY_MESSAGE.format(what="render"),
                                  hint="remove '| render ...'; the rows are the same without it")
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A snapshot while devices answer: what the live display shows."""
-
-    targeted: int
-    completed: int
-    failed: int
-    offline: int
-    truncated: int
-    rows: int
-    elapsed: float
-    new: tuple[DeviceReply, ...] = ()
-
-    @property
-    def answered(self) -> int:
-        """Devices that answered with rows (``ANSWERED``: Completed or Truncated)."""
-        return sum(getattr(self, status.name.lower()) for status in ANSWERED)  # fields are named by status
-
-    @property
-    def pending(self) -> int:
-        return self.targeted - self.completed - self.failed - self.offline - self.truncated
-
-    def __str__(self) -> str:
-        return (f"{self.answered} of {self.targeted} devices answered ({self.offline} offline, "
-                f"{self.failed} failed, {self.pending} pending) — {self.rows} rows — {self.elapsed:.1f}s")
-
-
-class Operation:
-    """A query in flight. Iterate ``updates()`` for progress, then take ``result()``."""
-
-    def __init__(self, session: Session, request: DeviceRequest, handle: BackendOperation,
-                 started: dt.datetime | None = None) -> None:
-        self.session = session
-        self.request = request
-        self.handle = handle
-        self.id = handle.operation_id
-        self.replies: dict[int, DeviceReply] = {}
-        self.cancelled = False
-        # the timeout counts from when the operation was first sent, also after a resume
-        age = (dt.datetime.now(dt.UTC) - started).total_seconds() if started else 0.0
-        self._started = time.monotonic() - max(0.0, age)
-        self._result: QueryResult | None = None
-
-    @property
-    def query(self) -> Query:
-        return self.request.query
-
-    @property
-    def targets(self) -> tuple[Target, ...]:
-        return self.request.targets
-
-    def updates(self, poll: float = 0.25) -> Iterator[Progress]:
-        """Yield a ``Progress`` each time devices answer, until all have or the timeout passes."""
-        # a backend that keeps its own clock (the demo site's simulated latencies) applies the
-        # timeout itself; otherwise it is wall-clock time from when the query was sent
-        deadline = float("inf") if self.handle.owns_clock else self._started + self.request.timeout
-        while not self.handle.done() and not self.cancelled:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            new = self.handle.poll(min(poll, remaining))
-            if new:
-                self._take(new)
-                yield self.progress(tuple(new))
-        new = self.handle.poll(0)
-        if new:
-            self._take(new)
-            yield self.progress(tuple(new))
-
-    def _take(self, replies: list[DeviceReply]) -> None:
-        fresh = []
-        for r in replies:
-            if r.resource_id in self.replies and self.replies[r.resource_id].status != DeviceStatus.PENDING:
-                continue  # a device answers once; a repeated delivery never duplicates its rows
-            self.replies[r.resource_id] = r
-            fresh.append(r)
-        store = self.session.history
-        if store is not None and fresh:
-            store.add_replies(self.id, fresh)  # persisted as they stream in
-
-    def progress(self, new: tuple[DeviceReply, ...] = ()) -> Progress:
-        counts = {s: 0 for s in DeviceStatus}
-        rows = 0
-        for r in self.replies.values():
-            counts[r.status] += 1
-            rows += 0 if r.rows is None else r.rows.height
-        return Progress(len(self.targets), counts[DeviceStatus.COMPLETED], counts[DeviceStatus.FAILED],
-                        counts[DeviceStatus.OFFLINE], counts[DeviceStatus.TRUNCATED], rows,
-                        time.monotonic() - self._started, new)
-
-    def cancel(self) -> None:
-        """Stop collecting; devices that have not answered stay Pending in the result."""
-        self.cancelled = True
-        self.handle.cancel()
-
-    def result(self) -> QueryResult:
-        """Wait for the devices (up to the timeout), then combine their rows into the answer."""
-        if self._result is None:
-            for _ in self.updates():
-                pass
-            self._result = self._combine()
-            store = self.session.history
-            if store is not None:
-                store.finish(self.id, self._result.summary)
-        return self._result
-
-    def partial(self) -> QueryResult:
-        """The answer from the devices that have replied so far."""
-        return self._combine()
-
-    def _combine(self) -> QueryResult:
-        reason = "cancelled before the device answered" if self.cancelled else "did not answer before the timeout"
-        return combine(self.session, self.request, self.id, self.replies, reason)
-
-    def __repr__(self) -> str:
-        return f"Operation(id={self.id}, {self.progress()})"
-
-
-def combine(session: Session, request: DeviceRequest, operation_id: int, replies: dict[int, DeviceReply],
-            pending_reason: str) -> QueryResult:
-    """The answer from devices' replies: the global part evaluated over the union of their rows."""
-    q = request.query
-    plan = q.plan
-    # The union in target order, not arrival order: the same query over the same devices gives the
-    # same rows in the same order however the replies raced (`top` and `take` break ties by it).
-    order = {t.resource_id: i for i, t in enumerate(request.targets)}
-    answered = sorted(replies.values(), key=lambda r: (order.get(r.resource_id, len(order)), r.resource_id))
-    with recursion_guard(q.text, q.ast):
-        rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
-    df = frames.to_pandas(rows, plan.schema, device_first=True)
-    status = status_frame(request.targets, replies, pending_reason=pending_reason)
-    return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,
-                       chart_spec=plan.render, finished=dt.datetime.now(dt.UTC), replies=dict(replies),
-                       targets=request.targets, now=request.now)
 
 
 __all__ = ["Operation", "Progress", "Session", "connect"]

@@ -39,7 +39,8 @@ class ResultsExplorer:
     def __init__(self, result: QueryResult | Operation, session: Session | None = None, *,
                  chart_size: tuple[float, float] = (8.0, 4.5)) -> None:
         if isinstance(result, Operation):
-            session = session or result.session
+            owner = result.session
+            session = session or (owner if isinstance(owner, Session) else None)
             result = result.result()
         self.session = session
         self.chart_size = chart_size
