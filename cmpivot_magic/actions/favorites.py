@@ -137,7 +137,7 @@ def delete_favorite(session: Actor, name: str) -> str:
     data = _load(path)
     for row in _site_rows(session) or []:
         if str(row["Name"]).lower() == name.strip().lower():
-            _site(session).delete_site_favorite(int(row["Id"]))  # type: ignore[arg-type, union-attr]
+            _site(session).delete_site_favorite(int(str(row["Id"])))  # type: ignore[union-attr]
             data["tags"].pop(_tag_key(session, name), None)
             _save(path, data)
             record(session, "delete favorite", str(row["Name"]), detail={"store": "site"})

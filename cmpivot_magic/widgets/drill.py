@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import ipywidgets as w
 import pandas as pd
@@ -24,9 +24,7 @@ from ..catalog import find_entity
 from ..errors import CMPivotError
 from ..language.literals import quote, quote_raw
 from ..results import QueryResult
-
-if TYPE_CHECKING:
-    from .explorer import ResultsExplorer
+from ..session import Operation, Session
 
 VALUES_LISTED = 200
 """Distinct values offered for a column (the most frequent first)."""
@@ -81,10 +79,26 @@ def group_by(result: QueryResult, column: str) -> str:
     return f"{entity_of(result)} | summarize dcount( Device ) by {_entity_column(result, column)}"
 
 
+class Explorer(Protocol):
+    """What the panel uses of the results explorer that holds it (``ResultsExplorer``)."""
+
+    result: QueryResult
+    message: w.HTML
+    pivot_devices: Any
+
+    def _session(self) -> Session: ...
+
+    def _submit(self, query: Any, devices: list[str]) -> Operation: ...
+
+    def _push(self, result: QueryResult) -> None: ...
+
+    def _guard(self, action: Callable[[], object]) -> None: ...
+
+
 class ActionsPanel:
     """The explorer's drill-through and action bar; ``explorer`` runs queries and shows results."""
 
-    def __init__(self, explorer: ResultsExplorer) -> None:
+    def __init__(self, explorer: Explorer) -> None:
         self.explorer = explorer
         self.column = w.Dropdown(description="Column", layout=w.Layout(width="16em"))
         self.value = w.Dropdown(description="Value", layout=w.Layout(width="22em"))
