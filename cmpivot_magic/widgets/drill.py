@@ -28,7 +28,7 @@ from ..session import Operation, Session
 
 VALUES_LISTED = 200
 """Distinct values offered for a column (the most frequent first)."""
-DEVICE_SETS = (("devices in the rows", None), ("offline devices", "offline"), ("failed devices", "failed"),
+DEVICE_SETS = (("devices in the rows", "rows"), ("offline devices", "offline"), ("failed devices", "failed"),
                ("devices ticked in the pivot list", "picked"))
 
 
@@ -112,11 +112,17 @@ class ActionsPanel:
         self.script_parameters = w.Text(placeholder="parameters, e.g. Drive=C:", layout=w.Layout(width="14em"))
         self.script_button = w.Button(description="Run script", layout=w.Layout(width="auto"))
         self.confirm_text = w.HTML()
-        self.confirm_button = w.Button(description="Confirm", button_style="danger", layout=w.Layout(width="auto"))
-        self.cancel_button = w.Button(description="Cancel", layout=w.Layout(width="auto"))
+        self.confirm_text.layout = w.Layout(flex="1 1 auto")
+        self.confirm_button = w.Button(description="Confirm", button_style="danger",
+                                       layout=w.Layout(width="auto", min_width="6em", flex="0 0 auto"))
+        self.cancel_button = w.Button(description="Cancel", layout=w.Layout(width="auto", min_width="6em",
+                                                                            flex="0 0 auto"))
         self.confirm_box = w.HBox([self.confirm_text, self.confirm_button, self.cancel_button],
                                   layout=w.Layout(display="none", align_items="center"))
         self.confirm_box.add_class("cmpivot-confirm")
+        for widget, name in ((self.column, "column"), (self.value, "value"), (self.device_set, "devices"),
+                             (self.script, "script")):
+            widget.add_class(f"cmpivot-drill-{name}")  # for pages and browser tests to find them
         self.output = w.HTML()
         self.pending: Callable[[], object] | None = None
         self.widget = w.VBox([
@@ -176,7 +182,7 @@ class ActionsPanel:
         """The names a device action acts on: a set of the result, or the pivot list's ticks."""
         if key == "picked":
             return list(self.explorer.pivot_devices.selected)
-        return self.explorer.result.device_names(key)
+        return self.explorer.result.device_names(None if key in (None, "rows") else key)
 
     # --------------------------------------------------------------------------- drill-through
 
@@ -219,9 +225,10 @@ class ActionsPanel:
         self.cancel()
         return action()
 
-    def ask_create_collection(self, name: str, key: str | object | None = ...) -> str:
-        """Show the confirmation for creating collection ``name``; returns its text."""
-        names = self.devices(self.device_set.value if key is ... else key)  # type: ignore[arg-type]
+    def ask_create_collection(self, name: str, key: str | None = None) -> str:
+        """Show the confirmation for creating collection ``name`` of the devices in set ``key``
+        (``"rows"``, ``"offline"``, ``"failed"``, ``"picked"``; default: the Devices list's choice)."""
+        names = self.devices(key or self.device_set.value)
         if not name.strip():
             raise CMPivotError("type a name for the new collection")
         if not names:
@@ -248,9 +255,10 @@ class ActionsPanel:
                 return ""
         return self.ask_run_script(str(self.script.value or ""), _parameters(self.script_parameters.value))
 
-    def ask_run_script(self, script: str, parameters: dict[str, str] | None = None, key: Any = ...) -> str:
-        """Show the confirmation for running ``script`` on the chosen devices; returns its text."""
-        names = self.devices(self.device_set.value if key is ... else key)
+    def ask_run_script(self, script: str, parameters: dict[str, str] | None = None, key: str | None = None) -> str:
+        """Show the confirmation for running ``script`` on the devices in set ``key`` (as for
+        ``ask_create_collection``); returns its text."""
+        names = self.devices(key or self.device_set.value)
         if not script:
             raise CMPivotError("pick a script to run")
         if not names:
