@@ -191,14 +191,19 @@ def history(host: Host, args: argparse.Namespace) -> pd.DataFrame:
 
 @magic_arguments("cmpivot resume")
 @argument("operation", nargs="?", help="an operation id from %%cmpivot history")
-def resume(host: Host, args: argparse.Namespace) -> None:
-    """Follow a kept operation again (on its own connection) and show its result as _cmpivot."""
+def resume(host: Host, args: argparse.Namespace) -> Any:
+    """Follow a kept operation again (on its own connection) and show its result as _cmpivot; a
+    script run's id (from %cmpivot history --actions) gives its result back."""
     if not args.operation or not args.operation.isdigit():
         raise CMPivotError("%cmpivot resume needs an operation id", hint="%cmpivot history lists them")
     store = host.session().history or open_default()
     if store is None:
         raise CMPivotError("history is off", hint=_HISTORY_OFF)
-    stored = store.operation(int(args.operation))
+    try:
+        stored = store.operation(int(args.operation))
+    except CMPivotError:  # not a query: a script run (kept as an action) resumes too
+        connection = store.action_of(int(args.operation))[0]
+        return host.session(connection).resume_script(int(args.operation)).result()
     operation = host.session(stored.connection).resume(stored.operation_id)
     host.follow(operation)
     host.deliver(operation.result())

@@ -61,3 +61,13 @@ def test_history_shows_the_writes(ip: InteractiveShell, tmp_path: Path, monkeypa
         operations = ip.run_line_magic("cmpivot", "history")
     assert "Writes" in "".join(o.data.get("text/html", "") for o in cap.outputs)
     assert len(operations) >= 1
+
+
+def test_a_script_run_resumes_by_its_id(ip: InteractiveShell, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMPIVOT_MAGIC_HISTORY_DIR", str(tmp_path / "history"))
+    ip.run_line_magic("cmpivot", f"connect {DEMO}")
+    session = ip.magics_manager.registry["CMPivotMagic"].session()
+    names = session.devices()["Name"].head(3).tolist()
+    first = session.run_script("Get free disk space", devices=names).result()
+    again = ip.run_line_magic("cmpivot", f"resume {first.operation_id}")
+    assert again.status.equals(first.status) and again.df["Output"].tolist() == first.df["Output"].tolist()
