@@ -68,6 +68,17 @@ CREATE TABLE IF NOT EXISTS replies (
     rows_file    TEXT,                 -- Parquet file holding this device's rows (shared per batch)
     PRIMARY KEY (operation_id, resource_id)
 );
+CREATE TABLE IF NOT EXISTS actions (  -- every write: a collection, a favorite, a script run
+    action_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           TEXT NOT NULL,
+    connection   TEXT NOT NULL,
+    user         TEXT NOT NULL,        -- as whom
+    action       TEXT NOT NULL,        -- create collection, save favorite, run script, ...
+    what         TEXT NOT NULL,        -- the collection, favorite or script it acted on
+    devices      TEXT NOT NULL,        -- JSON [[name, resource_id], ...] (empty for favorites)
+    operation_id INTEGER,              -- a script run's operation (its replies are in replies)
+    detail       TEXT                  -- JSON: what resuming or auditing needs
+);
 """
 
 _ANSWERED_SQL = ", ".join(f"'{s.value}'" for s in sorted(ANSWERED))
@@ -160,6 +171,36 @@ class HistoryStore:
         with self._db() as db:
             db.execute("UPDATE operations SET finished = ?, summary = ? WHERE operation_id = ?",
                        (dt.datetime.now(dt.UTC).isoformat(), summary, operation_id))
+
+    def record_action(self, connection: str, user: str, action: str, what: str, devices: Iterable[Target] = (),
+                      operation_id: int | None = None, detail: dict[str, object] | None = None) -> None:
+        """Keep one write (what, on which devices, when, as whom)."""
+        with self._db() as db:
+            db.execute("INSERT INTO actions (at, connection, user, action, what, devices, operation_id, detail) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (dt.datetime.now(dt.UTC).isoformat(), connection, user, action, what,
+                        json.dumps([[t.name, t.resource_id] for t in devices]), operation_id,
+                        json.dumps(detail or {})))
+
+    def actions(self, limit: int | None = None) -> pd.DataFrame:
+        """The writes kept, newest first: At, Connection, User, Action, What, Devices, OperationId."""
+        sql = ("SELECT at AS At, connection AS Connection, user AS User, action AS Action, what AS What, "
+               "json_array_length(devices) AS Devices, operation_id AS OperationId FROM actions "
+               "ORDER BY action_id DESC")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._db() as db:
+            return pd.read_sql_query(sql, db)
+
+    def action_of(self, operation_id: int) -> tuple[str, str, tuple[Target, ...], dict[str, object]]:
+        """(connection, what, devices, detail) of the write that started operation ``operation_id``."""
+        with self._db() as db:
+            row = db.execute("SELECT connection, what, devices, detail FROM actions WHERE operation_id = ? "
+                             "ORDER BY action_id DESC", (operation_id,)).fetchone()
+        if row is None:
+            raise CMPivotError(f"no action with operation {operation_id} in the history at {self.root}",
+                               hint="%cmpivot history lists the stored actions")
+        return row[0], row[1], tuple(Target(n, int(r)) for n, r in json.loads(row[2])), json.loads(row[3] or "{}")
 
     # ------------------------------------------------------------------ reading
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from .engine.plan import RenderSpec
     from .query import Query
 
+DEVICE_SETS = {"offline": ("Offline",), "failed": ("Failed",), "pending": ("Pending",),
+               "answered": ("Completed", "Truncated"), "all": ("Completed", "Truncated", "Failed", "Offline", "Pending")}
+"""The console's device sets of a result, by status (``QueryResult.device_names``)."""
 STATUS_COLUMNS = ("Device", "ResourceId", "Status", "Rows", "Error", "Elapsed")
 DEFAULT_DISPLAY_ROWS = 50
 
@@ -92,6 +95,40 @@ class QueryResult:
     """The query's clock reading (what ``now()`` and ``ago()`` read): ``Session.retry`` and
     ``Session.requery`` evaluate at the same instant."""
 
+    def device_names(self, which: Sequence[str] | str | None = None) -> list[str]:
+        """Device names to act on: the devices in the rows (``None``), a set from the status
+        (``"offline"``, ``"failed"``, ``"pending"``, ``"answered"``, ``"all"``), or the names given."""
+        if which is None:
+            if "Device" not in self.df.columns:
+                raise CMPivotError("this result has no Device column, so it does not say which devices it found",
+                                   hint="keep Device in the query, or pass devices='answered' (or a list of names)")
+            return list(dict.fromkeys(str(d) for d in self.df["Device"].dropna()))
+        if isinstance(which, str):
+            wanted = DEVICE_SETS.get(which.lower())
+            if wanted is None:
+                raise CMPivotError(f"unknown device set '{which}'",
+                                   hint=f"use one of {', '.join(DEVICE_SETS)}, or a list of device names")
+            return self.status.loc[self.status["Status"].isin(wanted), "Device"].astype(str).tolist()
+        return [str(d) for d in which]
+
+    def create_collection(self, name: str, limit_to: str = "SMS00001", devices: Sequence[str] | str | None = None,
+                          session: Any = None, comment: str = "") -> str:
+        """Create a device collection with direct rules for this result's devices; its CollectionID.
+
+        ``devices``: default the devices in the rows; ``"offline"``, ``"failed"`` (the console's
+        sets from ``status``) or a list of names. A result is a value and holds no session: the
+        write goes through ``session`` when given, else through a new connection to
+        ``result.connection`` (``connect(result.connection)``, default options: pass a session for a
+        site that needs a token; a new ``demo://`` connection is a new simulation, so pass the demo
+        session). It is ``Session.create_collection(name, devices, ...)``."""
+        if session is None:
+            if _connector is None or not self.connection:
+                raise CMPivotError("this result does not say which connection it came from",
+                                   hint="pass session=: result.create_collection(name, session=s)")
+            session = _connector(self.connection)
+        cid: str = session.create_collection(name, self.device_names(devices), limit_to=limit_to, comment=comment)
+        return cid
+
     def diff(self, before: QueryResult, key: list[str] | None = None) -> pd.DataFrame:
         """What changed since ``before``, per device: rows that appeared, disappeared or changed.
 
@@ -140,6 +177,16 @@ class QueryResult:
         table = head.to_html(index=False, border=0, na_rep="") if len(head.columns) else ""
         return (f"<div><p><b>{html.escape(self.summary)}</b><br><small>{html.escape(self.caption())}</small></p>"
                 f"{table}</div>")
+
+
+_connector: Callable[[str], Any] | None = None
+"""``connect``, set by the session module (results sit below the session and cannot import it)."""
+
+
+def set_connector(connect: Callable[[str], Any]) -> None:
+    """How a result reaches its connection for ``create_collection`` without a session given."""
+    global _connector
+    _connector = connect
 
 
 def _default_key(result: QueryResult) -> list[str]:

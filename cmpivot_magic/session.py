@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from .actions import collections as _collections
+from .actions import favorites as _favorites
+from .actions import scripts as _scripts
 from .backends.base import (
     Backend,
     DeviceRequest,
@@ -29,7 +32,7 @@ from .language.dialect import dialect_named
 from .language.limits import recursion_guard
 from .operation import Operation, Progress, combine
 from .query import Query, evaluate, parse
-from .results import QueryResult
+from .results import QueryResult, set_connector
 
 PROFILES = ("onprem", "tenant-attach")
 ONPREM_TIMEOUT = 3600.0  # a CMPivot operation lives one hour on-prem …
@@ -236,6 +239,47 @@ class Session:
                            connection=result.connection, chart_spec=q.plan.render, replies=result.replies,
                            targets=result.targets, now=result.now)
 
+    # ------------------------------------------------------------------ acting on results (actions/)
+
+    def favorites(self) -> pd.DataFrame:
+        """Saved queries: Name, Query, Tags, Owner, Modified, Store (``site``: the site's CMPivot
+        favorites, shared with the console; ``local``: the user data folder). See actions/favorites.py."""
+        return _favorites.favorites(self)
+
+    def save_favorite(self, name: str, query: str, tags: Sequence[str] = ()) -> str:
+        """Save a query (or a query link) as favorite ``name``; returns ``"site"`` or ``"local"``."""
+        return _favorites.save_favorite(self, name, query, tags)
+
+    def delete_favorite(self, name: str) -> str:
+        """Delete favorite ``name``; returns the store it was in."""
+        return _favorites.delete_favorite(self, name)
+
+    def favorite(self, name: str) -> str:
+        """The query text of favorite ``name`` (run it with ``run(session.favorite(name))``)."""
+        return _favorites.favorite_query(self, name)
+
+    def create_collection(self, name: str, devices: Sequence[str] | str, limit_to: str = "SMS00001",
+                          comment: str = "") -> str:
+        """Create a device collection with a direct rule per device (names); its CollectionID.
+        From a result: ``session.create_collection(name, result.device_names())`` or
+        ``result.create_collection(name, session=session)``. Needs Create on Collection."""
+        return _collections.create_collection(self, name, devices, limit_to, comment)
+
+    def scripts(self) -> pd.DataFrame:
+        """The site's scripts you may run: Name, Guid, Approval, Approved, Parameters, Description."""
+        return _scripts.scripts(self)
+
+    def run_script(self, script: str, *, devices: Sequence[str] | str | None = None, collection: str | None = None,
+                   parameters: dict[str, Any] | None = None, timeout: float | None = None) -> _scripts.ScriptOperation:
+        """Start an approved script (name or GUID) on devices or a collection; ``.result()`` waits for
+        one status row and output per device. Unapproved scripts are refused before sending."""
+        return _scripts.run_script(self, script, devices=devices, collection=collection, parameters=parameters,
+                                   timeout=timeout)
+
+    def resume_script(self, operation_id: int) -> _scripts.ScriptOperation:
+        """Re-attach to a script run kept in history (devices stored already are not asked again)."""
+        return _scripts.resume_script(self, operation_id)
+
 
 def _check_tenant_attach(q: Query) -> None:
     for scan in q.plan.scans():
@@ -249,5 +293,7 @@ def _check_tenant_attach(q: Query) -> None:
         raise QuerySemanticError(CONSOLE_ONLY_MESSAGE.format(what="render"),
                                  hint="remove '| render ...'; the rows are the same without it")
 
+
+set_connector(connect)  # QueryResult.create_collection without a session connects to result.connection
 
 __all__ = ["Operation", "Progress", "Session", "connect"]

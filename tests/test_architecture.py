@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("cmpivot_magic.widgets",),
     ("cmpivot_magic.render",),
     ("cmpivot_magic.session", "cmpivot_magic.emulator"),
+    ("cmpivot_magic.actions",),  # favorites, collections from results, scripts: reached through Session
     ("cmpivot_magic.operation",),
     ("cmpivot_magic.results", "cmpivot_magic.history"),
     ("cmpivot_magic.backends.adminservice", "cmpivot_magic.backends.demo", "cmpivot_magic.backends.local",

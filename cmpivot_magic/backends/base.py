@@ -29,6 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import polars as pl
 
+from ..errors import CMPivotError
+
 if TYPE_CHECKING:
     from ..catalog import Entity
     from ..query import Query
@@ -191,3 +193,94 @@ class TableSource(Protocol):
         equivalent here.
         """
         ...
+
+
+# ------------------------------------------------------------------------------- optional capabilities
+# Acting on results (site-catalog reference §3-4). A backend offers each by having the methods;
+# ``capability`` finds them or says plainly which connections have them.
+
+
+@dataclass(frozen=True)
+class ScriptInfo:
+    """One script of a site's library (``SMS_Scripts``)."""
+
+    guid: str
+    name: str
+    approved: bool
+    approval: str
+    """"Approved", "Waiting for approval" or "Denied"."""
+    parameters: tuple[tuple[str, str, str | None], ...] = ()
+    """(name, type, default) of each parameter; a default of None means required."""
+    feature: int = 0
+    """Non-zero for scripts ConfigMgr runs for a feature (CMPivot's own): never offered to run."""
+    description: str = ""
+
+
+class CollectionWriter(Protocol):
+    """A backend that can create device collections with direct membership rules."""
+
+    def create_collection(self, name: str, limit_to: str, comment: str) -> str:
+        """Create a device collection; return its CollectionID. A name that exists is a CMPivotError."""
+        ...
+
+    def add_members(self, collection_id: str, targets: Sequence[Target]) -> None:
+        """Add direct membership rules for ``targets`` (in batches)."""
+        ...
+
+
+class FavoriteSite(Protocol):
+    """A backend whose site keeps CMPivot favorites (``SMS_CMPivotFavorite``), shared with the console."""
+
+    def site_favorites(self) -> list[dict[str, object]]:
+        """Rows with Id, Name, Query, Owner, Modified."""
+        ...
+
+    def save_site_favorite(self, name: str, query: str) -> None: ...
+
+    def delete_site_favorite(self, favorite_id: int) -> None: ...
+
+
+class ScriptRunner(Protocol):
+    """A backend that can list and run the site's approved scripts (Run Script)."""
+
+    def scripts(self) -> list[ScriptInfo]: ...
+
+    def run_script(self, script: ScriptInfo, targets: tuple[Target, ...], parameters: dict[str, str],
+                   timeout: float) -> BackendOperation:
+        """Start the script on ``targets``; each device's reply has rows Device, ExitCode, Output."""
+        ...
+
+    def resume_script(self, operation_id: int, script: ScriptInfo, targets: tuple[Target, ...],
+                      parameters: dict[str, str], timeout: float, age: float) -> BackendOperation:
+        """Re-attach to a script run started ``age`` seconds ago."""
+        ...
+
+
+APPROVAL_NAMES = {3: "Approved", 0: "Waiting for approval", 1: "Denied"}
+"""``SMS_Scripts.ApprovalState`` values."""
+SCRIPT_COLUMNS = ("Device", "ExitCode", "Output")
+
+
+def script_reply(target: Target, exit_code: int, output: str, elapsed: float | None) -> DeviceReply:
+    """A device's script result as a reply: one row (Device, ExitCode, Output); Failed on a non-zero exit."""
+    rows = pl.DataFrame({"Device": [target.name], "ExitCode": [exit_code], "Output": [output]},
+                        schema={"Device": pl.String, "ExitCode": pl.Int64, "Output": pl.String})
+    status = DeviceStatus.COMPLETED if exit_code == 0 else DeviceStatus.FAILED
+    error = None if exit_code == 0 else f"the script exited with {exit_code}"
+    return DeviceReply(target.name, target.resource_id, status, rows, error, elapsed)
+
+
+
+CAPABILITIES = {"collections": ("create_collection", "add_members"),
+                "favorites": ("site_favorites", "save_site_favorite", "delete_site_favorite"),
+                "scripts": ("scripts", "run_script", "resume_script")}
+
+
+def capability(backend: object, name: str, what: str) -> object:
+    """``backend`` when it offers capability ``name`` (a key of ``CAPABILITIES``); else a
+    CMPivotError saying that ``what`` is not supported on this kind of connection."""
+    if all(callable(getattr(backend, m, None)) for m in CAPABILITIES[name]):
+        return backend
+    scheme = urlsplit(str(getattr(backend, "url", ""))).scheme or "this connection"
+    raise CMPivotError(f"{what} is not supported on {scheme}:// connections",
+                       hint="connect to a site (https://<provider>/AdminService) or a demo site (demo://)")

@@ -119,7 +119,8 @@ def help_text(topic: str | None = None, commands: Mapping[str, str] | None = Non
                 "          [--limit N] [--explain] [--no-display] [--on VAR] [-o VAR | VAR <<]\n"
                 "  then the query on the following lines. {name} inserts a Python value as a literal.\n"
                 "%cmpivot connect URL [--name N] | use SESSION_VAR | connections | devices | collections\n"
-                "         entities [PATTERN] | schema ENTITY | history [N] | resume OPID | help [TOPIC] | config\n"
+                "         entities [PATTERN] | schema ENTITY | history [N] [--actions] | resume OPID | help [TOPIC] | config\n"
+                "         favorites | favorite save|delete NAME [--tags T,U]   (run one: %%cmpivot --favorite NAME)\n"
                 f"Help topics: {', '.join(TOPICS)}; or a subcommand, for its options")
     key = topic.lower().strip()
     texts = {

@@ -115,6 +115,8 @@ class CMPivotMagic(Magics):
     @argument("--explain", action="store_true", help="show the plan and the device query; send nothing")
     @argument("--no-display", action="store_true", help="show only the summary line")
     @argument("-o", "--output", metavar="VAR", help="also store the QueryResult in this variable")
+    @argument("--favorite", metavar="NAME", help="run the favorite NAME (the cell holds at most a // comment; "
+                                                 "or %%cmpivot --favorite NAME on one line)")
     @argument("rest", nargs="*", help="line magic only: a subcommand or a one-line query")
     @line_cell_magic
     def cmpivot(self, line: str, cell: str | None = None) -> Any:
@@ -129,6 +131,8 @@ class CMPivotMagic(Magics):
                 return SUBCOMMANDS[first](self, _words(line)[1:])
             if not first:
                 return help_text()
+            if first.startswith("--favorite"):  # %cmpivot --favorite NAME [options]: run a saved query
+                return self._query(parse_argstring(self.cmpivot, line), "", capture)
             return self._query(self._defaults(), line, capture)  # a one-line query
         args = parse_argstring(self.cmpivot, line)
         if args.rest:
@@ -140,6 +144,14 @@ class CMPivotMagic(Magics):
         return parse_argstring(self.cmpivot, "")
 
     def _query(self, args: argparse.Namespace, text: str, capture: str | None) -> None:
+        if getattr(args, "favorite", None):
+            if any(ln.strip() and not ln.strip().startswith("//") for ln in text.splitlines()):
+                raise CMPivotError("--favorite runs a saved query; the cell must be empty (or a // comment)",
+                                   hint="remove the query below the %%cmpivot line, or drop --favorite")
+            name = args.favorite.strip()
+            if len(name) > 1 and name[0] == name[-1] and name[0] in "'\"":
+                name = name[1:-1]  # IPython's argument splitting keeps single quotes
+            text = self.session(args.connection).favorite(name)
         query_text = interpolate(text, self.namespace).strip()
         if not query_text:
             raise CMPivotError("the cell has no query", hint="write the query below the %%cmpivot line")

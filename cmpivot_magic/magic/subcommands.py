@@ -170,27 +170,73 @@ def config(host: Host, args: argparse.Namespace) -> pd.DataFrame:
 
 @magic_arguments("cmpivot history")
 @argument("n", nargs="?", type=int, default=20, help="how many operations (default 20)")
+@argument("--actions", action="store_true",
+          help="the writes instead: collections created, favorites saved, scripts run (what, devices, when, who)")
 def history(host: Host, args: argparse.Namespace) -> pd.DataFrame:
-    """The latest operations kept, newest first (their ids go to %cmpivot resume)."""
+    """The latest operations kept, newest first (their ids go to %cmpivot resume); the latest
+    writes (collections, favorites, script runs) are shown above them, or alone with --actions."""
     store = host.session().history
     if store is None:
         raise CMPivotError("history is off", hint=_HISTORY_OFF)
+    actions = store.actions(args.n)
+    if args.actions:
+        return actions
+    if len(actions):
+        from IPython.display import HTML, display
+
+        display(HTML("<b>Writes</b> (collections, favorites, script runs; %cmpivot history --actions)"))
+        display(actions)
     return store.operations(args.n)
 
 
 @magic_arguments("cmpivot resume")
 @argument("operation", nargs="?", help="an operation id from %%cmpivot history")
-def resume(host: Host, args: argparse.Namespace) -> None:
-    """Follow a kept operation again (on its own connection) and show its result as _cmpivot."""
+def resume(host: Host, args: argparse.Namespace) -> Any:
+    """Follow a kept operation again (on its own connection) and show its result as _cmpivot; a
+    script run's id (from %cmpivot history --actions) gives its result back."""
     if not args.operation or not args.operation.isdigit():
         raise CMPivotError("%cmpivot resume needs an operation id", hint="%cmpivot history lists them")
     store = host.session().history or open_default()
     if store is None:
         raise CMPivotError("history is off", hint=_HISTORY_OFF)
-    stored = store.operation(int(args.operation))
+    try:
+        stored = store.operation(int(args.operation))
+    except CMPivotError:  # not a query: a script run (kept as an action) resumes too
+        connection = store.action_of(int(args.operation))[0]
+        return host.session(connection).resume_script(int(args.operation)).result()
     operation = host.session(stored.connection).resume(stored.operation_id)
     host.follow(operation)
     host.deliver(operation.result())
+
+
+# ------------------------------------------------------------------------------------ favorites
+
+
+@magic_arguments("cmpivot favorites")
+def favorites(host: Host, args: argparse.Namespace) -> pd.DataFrame:
+    """The current connection's favorites: the site's (Store 'site', shared with the console) and the local ones."""
+    return host.session().favorites()
+
+
+@magic_arguments("cmpivot favorite")
+@argument("verb", nargs="?", help="save (the last query) or delete")
+@argument("name", nargs="?", help="the favorite's name (quote a name with spaces)")
+@argument("--tags", help="comma-separated tags (save)")
+def favorite(host: Host, args: argparse.Namespace) -> str:
+    """Save the last query (``_cmpivot``) as favorite NAME, or delete favorite NAME; run one with
+    ``%%cmpivot --favorite NAME``."""
+    if args.verb not in ("save", "delete") or not args.name:
+        raise CMPivotError("%cmpivot favorite needs 'save NAME' or 'delete NAME'",
+                           hint='for example: %cmpivot favorite save "Low disk"')
+    session = host.session()
+    if args.verb == "delete":
+        return f"deleted favorite '{args.name}' ({session.delete_favorite(args.name)})"
+    last = host.namespace.get("_cmpivot")
+    if not isinstance(last, QueryResult):
+        raise CMPivotError("there is no last query to save", hint="run a %%cmpivot cell first")
+    tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
+    where = session.save_favorite(args.name, last.query.text, tags=tags)
+    return f"saved favorite '{args.name}' ({where})"
 
 
 # ------------------------------------------------------------------------------------ the table
@@ -241,6 +287,7 @@ SUBCOMMANDS: Mapping[str, Subcommand] = {command.name: command for command in (
     Subcommand.of(connect, takes_extra=True), Subcommand.of(use), Subcommand.of(connections),
     Subcommand.of(devices), Subcommand.of(collections), Subcommand.of(entities), Subcommand.of(schema),
     Subcommand.of(help_), Subcommand.of(config), Subcommand.of(history), Subcommand.of(resume),
+    Subcommand.of(favorites), Subcommand.of(favorite),
 )}
 
 

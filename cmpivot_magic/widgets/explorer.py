@@ -3,7 +3,8 @@
     explorer = ResultsExplorer(_cmpivot, session)
     explorer            # Results | Status | Chart | Query, a pivot bar, a close (X) button
 
-The next steps are CMPivot's: **pivot** (pick devices of this result, type the next query, run it
+The next steps are CMPivot's: **drill-through**, **create collection** and **run script**
+(``drill.py``; writes only after a confirmation that names what and how many devices), **pivot** (pick devices of this result, type the next query, run it
 on just those, like the console's Device Pivot) and **retry** (re-query only the devices that
 were offline, failed or never answered). Both show the new result in place; *Back* returns to
 the previous one. Retry is ``Session.retry(result)`` on the explorer's session: the result keeps
@@ -21,8 +22,10 @@ import ipywidgets as w
 import pandas as pd
 
 from ..errors import CMPivotError
+from ..language.links import query_link
 from ..results import QueryResult
 from ..session import Operation, Session, connect
+from .drill import ActionsPanel
 from .picker import DevicePicker, _descendants
 
 RETRY_STATUSES = ("Offline", "Failed", "Pending")
@@ -73,6 +76,7 @@ class ResultsExplorer:
                                      layout=w.Layout(width="auto"))
         self.message = w.HTML()
         self.message.add_class("cmpivot-explorer-message")
+        self.actions = ActionsPanel(self)  # drill-through, create collection, run script (drill.py)
         self.widget = w.VBox([
             w.HBox([self.title, w.HBox([self.back_button, self.close_button])],
                    layout=w.Layout(justify_content="space-between", align_items="center")),
@@ -80,6 +84,7 @@ class ResultsExplorer:
             w.HTML("<b>Pivot</b>: pick devices of this result, then run the next query on just those."),
             self.pivot_area,
             w.HBox([self.pivot_query, self.pivot_button], layout=w.Layout(align_items="center")),
+            self.actions.widget,
             self.message,
         ], layout=w.Layout(border="1px solid #ddd", padding="0.4em"))
         self.widget.add_class("cmpivot-explorer")
@@ -159,7 +164,7 @@ class ResultsExplorer:
 
     def _guard(self, action: Callable[[], object]) -> None:
         """Run a button's action; show a CMPivotError in the explorer instead of losing it to the log."""
-        buttons = (self.retry_button, self.pivot_button, self.back_button)
+        buttons = (self.retry_button, self.pivot_button, self.back_button, *self.actions.buttons)
         enabled = [not b.disabled for b in buttons]
         for b in buttons:
             b.disabled = True
@@ -195,7 +200,9 @@ class ResultsExplorer:
         self.query_view.value = (
             f"<b>Query</b><pre class='cmpivot-query'>{html.escape(result.query.text.strip())}</pre>"
             f"<b>Plan</b><pre>{html.escape(result.query.explain())}</pre>"
-            f"<b>Sent to each device</b><pre>{html.escape(result.query.device_query)}</pre>")
+            f"<b>Sent to each device</b><pre>{html.escape(result.query.device_query)}</pre>"
+            f"<b>Query link</b> (opens in the console's CMPivot)<pre class='cmpivot-query-link'>"
+            f"{html.escape(query_link(result.query.text))}</pre>")
         old_picker = self.pivot_devices
         frame = result.status.rename(columns={"Device": "Name"})[["Name", "Status", "Rows"]].assign(
             IsOnline=lambda f: f["Status"] != "Offline")
@@ -204,6 +211,7 @@ class ResultsExplorer:
                                                      placeholder="Search by name or status")
         self.pivot_area.children = [self.pivot_devices.widget]
         old_picker.close()
+        self.actions.refresh(result)
         self._update_buttons()
 
     def _chart(self, result: QueryResult) -> w.Widget:

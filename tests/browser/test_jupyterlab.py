@@ -28,6 +28,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +86,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_notebook(path: Path) -> None:
+def write_notebook(path: Path, sources: list[str] = CELLS) -> None:
     cells: list[dict[str, Any]] = [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {}, "outputs": [],
-              "source": source} for i, source in enumerate(CELLS)]
+              "source": source} for i, source in enumerate(sources)]
     path.write_text(json.dumps({
         "cells": cells, "nbformat": 4, "nbformat_minor": 5,
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -97,10 +98,17 @@ def write_notebook(path: Path) -> None:
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[str]:
     """JupyterLab on 127.0.0.1: yields the notebook's URL (with the token)."""
+    with lab_server(tmp_path, CELLS) as url:
+        yield url
+
+
+@contextmanager
+def lab_server(tmp_path: Path, cells: list[str]) -> Iterator[str]:
+    """JupyterLab on 127.0.0.1 with a notebook of ``cells``: yields the notebook's URL (with the token)."""
     root, config, settings = tmp_path / "root", tmp_path / "config", tmp_path / "settings"
     for d in (root, config / "labconfig", settings / "@jupyterlab" / "notebook-extension"):
         d.mkdir(parents=True)
-    write_notebook(root / NOTEBOOK)
+    write_notebook(root / NOTEBOOK, cells)
     # no fetching of news or update checks: the test makes no request beyond loopback
     (config / "jupyter_server_config.json").write_text(json.dumps({"LabApp": {
         "news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}))

@@ -30,6 +30,7 @@ import requests
 from ...errors import CMPivotError
 from ..base import DeviceRequest, Target
 from ..targets import DEFAULT_COLLECTION, check_target_args, resolve_device_names
+from .actions import SiteActions
 from .auth.credentials import Credentials
 from .auth.options import MSAL_OPTIONS, credentials_for
 from .client import AdminServiceClient, get_field
@@ -57,6 +58,11 @@ class AdminServiceBackend:
         self.max_device_operations = max_device_operations
         self._devices: pd.DataFrame | None = None
         self.operations: list[AdminServiceOperation] = []
+        actions = SiteActions(client)  # collections, favorites, scripts (actions.py)
+        self.create_collection, self.add_members = actions.create_collection, actions.add_members
+        self.site_favorites, self.save_site_favorite = actions.site_favorites, actions.save_site_favorite
+        self.delete_site_favorite, self.scripts = actions.delete_site_favorite, actions.scripts
+        self.run_script, self.resume_script = actions.run_script, actions.resume_script
 
     @classmethod
     def from_url(cls, url: str, *, profile: str = "onprem", **options: Any) -> AdminServiceBackend:

@@ -8,6 +8,7 @@ speed`` seconds of wall-clock time, so a notebook shows devices answering live.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
@@ -16,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CMPivotError
-from ..base import Target, url_options
-from ..tables import TableBackend, Timeline
+from ..base import ScriptInfo, Target, next_operation_id, url_options
+from ..tables import TableBackend, TableOperation, Timeline
 from ..targets import DEFAULT_COLLECTION, check_target_args, resolve_device_names
+from .scripts import LIBRARY, demo_script_replies
 from .site import DemoSite
 
 DEFAULTS = {"devices": 200, "seed": 7, "offline": 0.1, "failure": 0.02, "ps4": 0.03}
@@ -82,3 +84,36 @@ class DemoBackend(TableBackend):
         frame = self._devices
         return tuple(Target(str(n), int(r)) for n, r in zip(frame["Name"], frame["ResourceId"], strict=True)
                      if int(r) in members)
+
+    # ------------------------------------------------------------------ acting on the simulation
+
+    def create_collection(self, name: str, limit_to: str, comment: str) -> str:
+        """A direct-membership collection on the simulated site (kept while this backend lives)."""
+        names = {n.lower() for n in self.site.collections.get_column("Name").to_list()}
+        if name.lower() in names:
+            raise CMPivotError(f"a collection named '{name}' already exists on {self.url}",
+                               hint="pick another name, or add the devices to that collection in the console")
+        try:
+            self.site.members(limit_to)
+        except KeyError:
+            raise CMPivotError(f"no limiting collection '{limit_to}' on {self.url}") from None
+        return self.site.add_collection(name, comment)
+
+    def add_members(self, collection_id: str, targets: Sequence[Target]) -> None:
+        self.site.add_members(collection_id, [t.resource_id for t in targets])
+
+    def scripts(self) -> list[ScriptInfo]:
+        """The simulated site's library (the emulator serves the same one)."""
+        return [s.info() for s in LIBRARY]
+
+    def run_script(self, script: ScriptInfo, targets: tuple[Target, ...], parameters: dict[str, str],
+                   timeout: float) -> TableOperation:
+        replies = demo_script_replies(self.site, script, targets, parameters, self.site.anchor)
+        return TableOperation(next_operation_id(), replies, timeout, self.timeline)
+
+    def resume_script(self, operation_id: int, script: ScriptInfo, targets: tuple[Target, ...],
+                      parameters: dict[str, str], timeout: float, age: float) -> TableOperation:
+        """The simulation is deterministic: the run's devices answer again as they did."""
+        replies = demo_script_replies(self.site, script, targets, parameters, self.site.anchor)
+        started = time.monotonic() - max(0.0, age) / max(self.timeline.speed, 1e-9)
+        return TableOperation(operation_id, replies, timeout, self.timeline, started_at=started)

@@ -132,6 +132,27 @@ class DemoSite:
             raise KeyError(collection_id)
         return self.fleet.rid[found]
 
+    def add_collection(self, name: str, comment: str = "") -> str:
+        """A new, empty device collection (an admin's "create collection"); its CollectionID."""
+        with self._lock:
+            frame, members = self._collections
+            ours = [int(c[3:], 16) for c in frame.get_column("CollectionID").to_list() if c.startswith("CON")]
+            cid = f"CON{max(ours, default=0) + 1:05X}"
+            row = pl.DataFrame({"CollectionID": [cid], "Name": [name], "MemberCount": [0], "Comment": [comment]},
+                               schema=frame.schema)
+            self.__dict__["_collections"] = (pl.concat([frame, row]), {**members, cid: np.zeros(0, dtype=np.int64)})
+            return cid
+
+    def add_members(self, collection_id: str, resource_ids: Ids) -> None:
+        """Direct membership rules: these devices join the collection."""
+        with self._lock:
+            frame, members = self._collections
+            cid = collection_id.upper()
+            joined = np.union1d(members[cid], self.positions(resource_ids)).astype(np.int64)
+            counts = frame.with_columns(pl.when(pl.col("CollectionID") == cid).then(pl.lit(len(joined)))
+                                        .otherwise(pl.col("MemberCount")).cast(pl.Int64).alias("MemberCount"))
+            self.__dict__["_collections"] = (counts, {**members, cid: joined})
+
     def positions(self, resource_ids: Ids) -> np.ndarray:
         """Device positions of resource ids; ``KeyError`` for one the site doesn't have."""
         ids = np.asarray(resource_ids, dtype=np.int64).ravel()
