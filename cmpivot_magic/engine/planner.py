@@ -72,11 +72,11 @@ class Planner:
             schema = steps[-1].schema
             for step in self._operator(op, schema, scope):
                 steps.append(p.PlanStep(step[0], step[1], i))
-        device_steps, device_ops = self._device_split(steps, pipeline)
+        device_steps, device_ops, per_device = self._device_split(steps, pipeline)
         projection: tuple[str, ...] = ()
         if 0 < device_steps < len(steps):
             device_steps, projection = self._narrow_device_part(steps, device_steps, device_ops)
-        return p.Plan(tuple(steps), self.dialect, render, device_steps, device_ops, projection)
+        return p.Plan(tuple(steps), self.dialect, render, device_steps, device_ops, projection, per_device)
 
     @staticmethod
     def _narrow_device_part(steps: list[p.PlanStep], device_steps: int,
@@ -97,36 +97,38 @@ class Planner:
         steps.insert(device_steps, p.PlanStep(select, p.Schema(tuple(keep), schema.device), device_ops - 1))
         return device_steps + 1, visible
 
-    def _device_split(self, steps: list[p.PlanStep], pipeline: n.Pipeline) -> tuple[int, int]:
-        """The longest prefix of operators each device can evaluate alone (§3.3)."""
-        if not self.dialect.runs_on_devices or not isinstance(pipeline.source, n.EntityRef):
-            return 0, 0
+    def _device_split(self, steps: list[p.PlanStep], pipeline: n.Pipeline) -> tuple[int, int, bool]:
+        """How many steps (and query operators) each device evaluates, and whether it must evaluate
+        them on its own rows alone (``Plan.per_device``).
+
+        The device part is the longest prefix of operators each device can evaluate alone (§3.3),
+        extended to the last join whose right side reads an entity (decision 16): on a device
+        every entity's rows are that device's own, so such a join can only run there, and the
+        operators before it (take, top, order by, distinct, summarize, count) then apply per device.
+        """
+        if not self.dialect.runs_on_devices or _entity_source(pipeline) is None:
+            return 0, 0, False
         cut_op = len(pipeline.operators)
         for s in steps:
-            if s.operator < 0:
-                continue
-            if not self._device_local(s):
+            if s.operator >= 0 and not _device_local(s):
                 cut_op = s.operator
                 break
-        count = sum(1 for s in steps if s.operator < cut_op)
+        last_entity_join = max(
+            (s.operator for s in steps if s.operator >= 0 and _reads_entity(s.step)), default=-1
+        )
+        cut_op = max(cut_op, last_entity_join + 1)
+        device = [s for s in steps if s.operator < cut_op]
         render_last = pipeline.operators and isinstance(pipeline.operators[-1], n.Render)
         ops = min(cut_op, len(pipeline.operators) - (1 if render_last else 0))
-        return count, ops
-
-    @staticmethod
-    def _device_local(s: p.PlanStep) -> bool:
-        step = s.step
-        if isinstance(step, (*_ROW_LOCAL, p.Join)):
-            return True
-        if isinstance(step, p.Summarize | p.Distinct):
-            return s.schema.device is not None  # grouped by Device: each group is one device's
-        return False
+        return len(device), ops, not _partition_free(device)
 
     # ------------------------------------------------------------------------------ sources
 
     def _source(self, src: n.Source | n.Pipeline, scope: Scope) -> list[p.PlanStep]:
         if isinstance(src, n.Pipeline):
-            return list(self.plan_pipeline(src, scope).steps)
+            # a parenthesised source is part of the source: its steps are not this pipeline's operators
+            inner = self.plan_pipeline(src, scope)
+            return [p.PlanStep(s.step, s.schema, -1) for s in inner.steps]
         if isinstance(src, n.EntityRef):
             return self._entity(src, scope)
         if isinstance(src, n.DataTable):
@@ -374,6 +376,45 @@ _JOIN_KINDS = (
     "rightsemi",
     "rightanti",
 )
+
+
+def _device_local(s: p.PlanStep) -> bool:
+    """Whether the step keeps each row with its own device, so a device part of such steps gives
+    the same rows run once over many devices' rows as run on each device."""
+    step = s.step
+    if isinstance(step, (*_ROW_LOCAL, p.Join)):
+        return True
+    if isinstance(step, p.Summarize | p.Distinct):
+        return s.schema.device is not None  # grouped by Device: each group is one device's
+    return False
+
+
+def _partition_free(steps: list[p.PlanStep] | tuple[p.PlanStep, ...]) -> bool:
+    """Whether ``steps`` (joined right sides included) may run once over many devices' rows."""
+    for s in steps:
+        if not _source_local(s):
+            return False
+        if isinstance(s.step, p.Join) and not _partition_free(s.step.right.steps):
+            return False
+    return True
+
+
+def _source_local(s: p.PlanStep) -> bool:
+    """A source step (scan, constant rows) or a device-local operator."""
+    return isinstance(s.step, p.Scan | p.Values | p.Generate) or _device_local(s)
+
+
+def _reads_entity(step: p.Step) -> bool:
+    """A join whose right side reads an entity (decision 16)."""
+    return isinstance(step, p.Join) and any(True for _ in step.right.scans())
+
+
+def _entity_source(pipeline: n.Pipeline) -> n.EntityRef | None:
+    """The entity a pipeline reads first, looking through parenthesised sources."""
+    src: n.Source | n.Pipeline = pipeline.source
+    while isinstance(src, n.Pipeline):
+        src = src.source
+    return src if isinstance(src, n.EntityRef) else None
 
 
 def _find(tables: Mapping[str, Any], name: str) -> str | None:
