@@ -59,6 +59,29 @@ def _value(t: ScalarType, draw: st.DrawFn) -> str:
     return draw(st.sampled_from(["'a'", "'Windows'", "''"]))
 
 
+_SCALARS = {"ago": 1, "bin": 2, "case": 3, "datetime_add": 3, "datetime_diff": 3, "iif": 3, "indexof": 2,
+            "isnotnull": 1, "isnull": 1, "not": 1, "now": 0, "strcat": 2, "strlen": 1, "substring": 2,
+            "tostring": 1}
+_AGGREGATES = {"avg": 1, "count": 0, "countif": 1, "dcount": 1, "max": 1, "maxif": 2, "min": 1, "minif": 2,
+               "percentile": 2, "sum": 1, "sumif": 2}
+_CONSTANTS = ["1", "0", "-1", "2.5", "'a'", "''", "'day'", "1h", "1d", "true", "false", "ago(1d)", "now()",
+              "datetime(2026-01-01)"]
+
+
+def _call(draw: st.DrawFn, cols: list[tuple[str, ScalarType]], functions: dict[str, int]) -> str:
+    """A call of one of ``functions`` with arguments drawn from the columns and constants of any
+    type: the planner refuses the wrong ones, and the ones it accepts must run."""
+    fn = draw(st.sampled_from(sorted(functions)))
+    arity = functions[fn] + draw(st.integers(0, 1)) if functions[fn] else 0
+    pool = [c for c, _ in cols] + _CONSTANTS
+    args = [draw(st.sampled_from(pool)) for _ in range(arity)]
+    if fn in ("datetime_add", "datetime_diff") and args:
+        args[0] = draw(st.sampled_from(["'day'", "'hour'", "'month'"]))
+    if fn in ("isnotnull", "isnull", "not") and args:
+        args = args[:1]
+    return f"{fn}({', '.join(args)})"
+
+
 @st.composite
 def operators(draw: st.DrawFn, columns: list[tuple[str, ScalarType]]) -> str:
     cols = columns or [("Device", ScalarType.STRING)]
@@ -71,14 +94,25 @@ def operators(draw: st.DrawFn, columns: list[tuple[str, ScalarType]]) -> str:
             f"{name} == {_value(t, draw)}", f"{name} != {_value(t, draw)}", f"isnotnull({name})",
             f"not isnull({name})", f"not(isnull({name}))", f"{name} contains 'a'",
             f"{name} > {_value(t, draw)}", f"{name} in ({_value(t, draw)}, {_value(t, draw)})",
+            f"{name} == {_value(t, draw)} or not isnull({name}) and Device != 'x'", f"{name} like '%a%'",
+            f"{name} between (1 .. 5)", f"{name} startswith 'W'",
         ]))
+        if draw(st.integers(0, 3)) == 0:
+            cond = draw(st.sampled_from(["isnotnull({0})", "isnull({0})", "tostring({0}) != 'x'", "{0} == {0}"]))
+            cond = cond.format(_call(draw, cols, _SCALARS))
         return f"where {cond}"
     if kind == "project":
-        extra = draw(st.sampled_from(["", ", x = strcat(tostring({0}), '!')", ", n = 1"])).format(name)
+        extra = draw(st.sampled_from(["", ", x = strcat(tostring({0}), '!')", ", n = 1", ", {0}2 = {0}",
+                                      ", t = iif(isnull({0}), 'none', 'some')"])).format(name)
+        if draw(st.booleans()):
+            extra += f", f = {_call(draw, cols, _SCALARS)}"
         return f"project {', '.join(some)}{extra}"
     if kind == "summarize":
         agg = draw(st.sampled_from(["count()", f"dcount({name})", f"max({name})", f"countif(isnotnull({name}))",
-                                    "n = count()", ""]))
+                                    "n = count()", "", f"count(), m = min({name})", f"sum({name})",
+                                    f"avg({name})", f"make_set({name})", f"arg_max({name}, *)"]))
+        if draw(st.integers(0, 2)) == 0:
+            agg = f"a = {_call(draw, cols, _AGGREGATES)}"
         by = draw(st.sampled_from(["", " by Device", f" by {some[0]}", f" by {', '.join(some)}",
                                    f" by bin({name}, 1h)"]))
         return f"summarize {agg}{by}" if agg or by else "summarize count()"
@@ -94,7 +128,8 @@ def operators(draw: st.DrawFn, columns: list[tuple[str, ScalarType]]) -> str:
         jk = draw(st.sampled_from(_JOIN_KINDS))
         return f"join {'kind=' + jk + ' ' if jk else ''}{right}"
     if kind == "order":
-        return f"order by {name} {draw(st.sampled_from(['', 'asc', 'desc']))}".rstrip()
+        keys = ", ".join(f"{c} {draw(st.sampled_from(['', 'asc', 'desc']))}".rstrip() for c in some)
+        return f"order by {keys}"
     if kind == "take":
         return f"take {draw(st.integers(0, 3))}"
     return f"top {draw(st.integers(1, 3))} by {name} {draw(st.sampled_from(['', 'asc', 'desc']))}".rstrip()
@@ -104,6 +139,8 @@ def operators(draw: st.DrawFn, columns: list[tuple[str, ScalarType]]) -> str:
 def queries(draw: st.DrawFn) -> str:
     """A query whose every operator was accepted by the planner when it was appended."""
     text = draw(entities())
+    if draw(st.integers(0, 4)) == 0:  # a parenthesised source pipeline
+        text = f"({text} | {draw(st.sampled_from(['take 2', 'where Device != ' + repr('x'), 'top 1 by Device']))})"
     try:
         q = cm.parse(text)
     except CMPivotError:
@@ -119,7 +156,9 @@ def queries(draw: st.DrawFn) -> str:
         _STATS["planned"] += 1
         text = candidate
     if draw(st.booleans()):
-        candidate = f"{text} | render {draw(st.sampled_from(['barchart', 'piechart', 'columnchart', 'timechart']))}"
+        kind = draw(st.sampled_from(["barchart", "piechart", "columnchart", "timechart", "linechart",
+                                     "barchart with (title='t', xtitle='x')"]))
+        candidate = f"{text} | render {kind}"
         try:
             cm.parse(candidate)
             text = candidate
