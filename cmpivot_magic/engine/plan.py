@@ -7,9 +7,7 @@ thing. The evaluator has one method per step kind.
 The split is the heart of the design: the first ``device_steps`` steps depend only on one device's
 rows (filters, projections, joins on Device, summarize by Device), so ConfigMgr clients can run
 them; the rest runs once over the union of the devices' answers. The device part also extends to the
-last join whose right side reads an entity (decision 16: on a device every entity is that device's
-own); operators before such a join (take, top, order by, ...) then apply per device, and the plan
-says so (``per_device``), so the engine runs that part device by device.
+last join with an entity (decision 16), and then may run device by device (``per_device``).
 """
 
 from __future__ import annotations
@@ -272,9 +270,8 @@ class Plan:
     """Columns the device part is narrowed to when the global part reads only these: each
     device then sends just them (``| project ...`` appended to the device query)."""
     per_device: bool = False
-    """Whether the device part must run on each device's rows alone: it holds an operator that
-    sees all the rows it is given (take, top, order by, distinct, summarize, count) before a join
-    with an entity (decision 16), so running it once over many devices' rows would differ."""
+    """Whether the device part must run on each device's rows alone: it holds take, top, order by,
+    distinct, summarize or count before a join with an entity (decision 16)."""
 
     @property
     def schema(self) -> Schema:

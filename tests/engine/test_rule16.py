@@ -18,6 +18,7 @@ import pytest
 
 import cmpivot_magic as cm
 from cmpivot_magic.engine import plan_query
+from cmpivot_magic.engine.plan import Plan
 from cmpivot_magic.language.parser import parse_text
 
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
@@ -39,7 +40,7 @@ def run(query: str) -> pd.DataFrame:
     return cm.evaluate(query, _tables(), now=NOW)
 
 
-def plan(query: str):  # noqa: ANN201 (a Plan)
+def plan(query: str) -> Plan:
     return plan_query(parse_text(query, "cmpivot"), "cmpivot")
 
 
