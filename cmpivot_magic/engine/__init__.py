@@ -43,7 +43,7 @@ import polars as pl
 
 from ..language import nodes
 from ..language.dialect import Dialect
-from . import executor, frames
+from . import executor, frames, per_device
 from .ir import Context
 from .plan import Plan, Schema
 from .planner import Planner
@@ -71,6 +71,10 @@ def evaluate(plan: Plan, tables: Mapping[Any, pl.LazyFrame], *, now: dt.datetime
     """
     made = plan.rows_made()
     rows = None if made is None or input_rows is None else input_rows + made
+    if plan.per_device:  # decision 16: the device part runs on each device's rows alone
+        ctx = _context(plan, now)
+        device_rows = per_device.run(plan, tables, ctx)
+        return run_global_part(plan, [device_rows], now=ctx.now)
     return executor.run(plan, tables, _context(plan, now), rows)
 
 
@@ -79,10 +83,14 @@ def run_device_part(plan: Plan, tables: Mapping[Any, pl.LazyFrame], *, now: dt.d
     """The rows of ``plan``'s device part over devices' entity ``tables``, at the query's clock
     reading ``now``.
 
-    Every device-part step keeps each row with its device, so evaluating it once over many
-    devices' rows equals evaluating it on each device and concatenating (the table backends split
-    the result by the device column ``plan.device_schema.device``).
+    When every device-part step keeps each row with its device, evaluating it once over many
+    devices' rows equals evaluating it on each device and concatenating, and it runs once; a plan
+    whose device part holds take, top, ... before an entity join (``plan.per_device``, decision 16)
+    runs device by device. The table backends split the result by the device column
+    ``plan.device_schema.device``.
     """
+    if plan.per_device:
+        return per_device.run(plan, tables, _context(plan, now))
     return executor.run(plan, tables, _context(plan, now), input_rows, steps=plan.device_part)
 
 

@@ -6,7 +6,8 @@ thing. The evaluator has one method per step kind.
 
 The split is the heart of the design: the first ``device_steps`` steps depend only on one device's
 rows (filters, projections, joins on Device, summarize by Device), so ConfigMgr clients can run
-them; the rest runs once over the union of the devices' answers.
+them; the rest runs once over the union of the devices' answers. The device part also extends to the
+last join with an entity (decision 16), and then may run device by device (``per_device``).
 """
 
 from __future__ import annotations
@@ -268,6 +269,9 @@ class Plan:
     device_projection: tuple[str, ...] = ()
     """Columns the device part is narrowed to when the global part reads only these: each
     device then sends just them (``| project ...`` appended to the device query)."""
+    per_device: bool = False
+    """Whether the device part must run on each device's rows alone: it holds take, top, order by,
+    distinct, summarize or count before a join with an entity (decision 16)."""
 
     @property
     def schema(self) -> Schema:
@@ -319,7 +323,10 @@ class Plan:
         has_device = dialect_named(self.dialect).runs_on_devices and any(True for _ in self.scans())
         if has_device:
             lines.append(f"  device part — each device evaluates {self.device_steps} step(s):")
-            lines += _steps(self.device_part, "    ")
+            if self.per_device:
+                lines.append("    (over its own rows only: take, top, order by, distinct, summarize and count"
+                             " apply per device — marked [per device])")
+            lines += _steps(self.device_part, "    ", per_device=self.per_device)
             lines.append("  global part — over the union of the devices' rows:")
             lines += _steps(self.global_part, "    ") or ["    (nothing: the device rows are the result)"]
         else:
@@ -365,12 +372,14 @@ def referenced_columns(steps: tuple[PlanStep, ...] | list[PlanStep]) -> set[str]
     return names
 
 
-def _steps(steps: tuple[PlanStep, ...], indent: str) -> list[str]:
-    """One line per step; the columns are shown where a step changes them."""
+def _steps(steps: tuple[PlanStep, ...], indent: str, per_device: bool = False) -> list[str]:
+    """One line per step; the columns are shown where a step changes them. With ``per_device``,
+    steps whose rows depend on which rows they are given are marked ``[per device]``."""
     lines = []
     previous: Schema | None = None
     for s in steps:
-        line = f"{indent}{s.step.describe()}"
+        mark = " [per device]" if per_device and _sees_all_rows(s) else ""
+        line = f"{indent}{s.step.describe()}{mark}"
         if s.schema != previous:
             cols = [f"{n}:{t}" for n, t in s.schema.visible]
             shown = ", ".join(cols[:8]) + (f", … ({len(cols)} columns)" if len(cols) > 8 else "")
@@ -378,5 +387,12 @@ def _steps(steps: tuple[PlanStep, ...], indent: str) -> list[str]:
         lines.append(line)
         previous = s.schema
         if isinstance(s.step, Join):
-            lines += _steps(s.step.right.steps, indent + "    ")
+            lines += _steps(s.step.right.steps, indent + "    ", per_device)
     return lines
+
+
+def _sees_all_rows(s: PlanStep) -> bool:
+    """Steps whose output depends on all the rows they are given (not row by row)."""
+    if isinstance(s.step, Limit | Sort | CountRows):
+        return True
+    return isinstance(s.step, Summarize | Distinct) and s.schema.device is None

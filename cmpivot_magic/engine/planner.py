@@ -4,7 +4,7 @@ The planner is where a query gets its meaning. It resolves entity and table name
 source and operator into steps with their output schemas (binding expressions through
 ``binder.py``, summarize through ``summarize.py`` and the column-shaping operators through
 ``projection.py``, each held by the planner, not inherited), tracks which column carries each row's
-device, and decides how many leading steps each device can evaluate on its own.
+device; ``split.py`` decides how many leading steps each device evaluates (decision 16).
 """
 
 from __future__ import annotations
@@ -19,13 +19,11 @@ from ..language import nodes as n
 from ..language.dialect import Dialect, dialect_named
 from ..language.types import ScalarType
 from . import plan as p
+from . import split
 from .binder import Binder, Scope, coerce_cell, fresh, schema_of
 from .ir import Col, Const
 from .projection import Projector
 from .summarize import Summarizer
-
-# Operators that keep each row with its own device: a prefix of these is the device part.
-_ROW_LOCAL = (p.Filter, p.Select)
 
 
 class Planner:
@@ -72,61 +70,21 @@ class Planner:
             schema = steps[-1].schema
             for step in self._operator(op, schema, scope):
                 steps.append(p.PlanStep(step[0], step[1], i))
-        device_steps, device_ops = self._device_split(steps, pipeline)
+        device_steps, device_ops, per_device = (
+            split.device_split(steps, pipeline) if self.dialect.runs_on_devices else (0, 0, False)
+        )
         projection: tuple[str, ...] = ()
         if 0 < device_steps < len(steps):
-            device_steps, projection = self._narrow_device_part(steps, device_steps, device_ops)
-        return p.Plan(tuple(steps), self.dialect, render, device_steps, device_ops, projection)
-
-    @staticmethod
-    def _narrow_device_part(steps: list[p.PlanStep], device_steps: int,
-                            device_ops: int) -> tuple[int, tuple[str, ...]]:
-        """When the global part starts by narrowing the rows (summarize, project, distinct, count)
-        and reads only some columns, each device sends only those: less data over the wire and
-        less risk of the 128 KB cap. The answer is unchanged."""
-        first = steps[device_steps].step
-        if not isinstance(first, p.Summarize | p.Select | p.Distinct | p.CountRows):
-            return device_steps, ()
-        schema = steps[device_steps - 1].schema
-        needed = p.referenced_columns(steps[device_steps:])
-        keep = [(c, t) for c, t in schema.columns if c in needed or c == schema.device]
-        visible = tuple(c for c, _ in keep if c != p.HIDDEN_DEVICE)
-        if len(keep) == len(schema.columns) or not visible:
-            return device_steps, ()
-        select = p.Select(tuple((c, Col(c, t)) for c, t in keep))
-        steps.insert(device_steps, p.PlanStep(select, p.Schema(tuple(keep), schema.device), device_ops - 1))
-        return device_steps + 1, visible
-
-    def _device_split(self, steps: list[p.PlanStep], pipeline: n.Pipeline) -> tuple[int, int]:
-        """The longest prefix of operators each device can evaluate alone (§3.3)."""
-        if not self.dialect.runs_on_devices or not isinstance(pipeline.source, n.EntityRef):
-            return 0, 0
-        cut_op = len(pipeline.operators)
-        for s in steps:
-            if s.operator < 0:
-                continue
-            if not self._device_local(s):
-                cut_op = s.operator
-                break
-        count = sum(1 for s in steps if s.operator < cut_op)
-        render_last = pipeline.operators and isinstance(pipeline.operators[-1], n.Render)
-        ops = min(cut_op, len(pipeline.operators) - (1 if render_last else 0))
-        return count, ops
-
-    @staticmethod
-    def _device_local(s: p.PlanStep) -> bool:
-        step = s.step
-        if isinstance(step, (*_ROW_LOCAL, p.Join)):
-            return True
-        if isinstance(step, p.Summarize | p.Distinct):
-            return s.schema.device is not None  # grouped by Device: each group is one device's
-        return False
+            device_steps, projection = split.narrow_device_part(steps, device_steps, device_ops)
+        return p.Plan(tuple(steps), self.dialect, render, device_steps, device_ops, projection, per_device)
 
     # ------------------------------------------------------------------------------ sources
 
     def _source(self, src: n.Source | n.Pipeline, scope: Scope) -> list[p.PlanStep]:
         if isinstance(src, n.Pipeline):
-            return list(self.plan_pipeline(src, scope).steps)
+            # a parenthesised source is part of the source: its steps are not this pipeline's operators
+            inner = self.plan_pipeline(src, scope)
+            return [p.PlanStep(s.step, s.schema, -1) for s in inner.steps]
         if isinstance(src, n.EntityRef):
             return self._entity(src, scope)
         if isinstance(src, n.DataTable):

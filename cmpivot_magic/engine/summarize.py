@@ -39,6 +39,7 @@ class Summarizer:
             if _has_aggregate(a.expr):
                 raise self.binder.error("a summarize 'by' expression cannot contain an aggregation", a)
             name = a.name or self.binder.auto_name(a.expr, taken, expr)
+            self._check_unique(a, taken)
             taken[name] = expr
             keys.append((name, expr))
         aggs: list[tuple[str, Aggregate]] = []
@@ -59,6 +60,7 @@ class Summarizer:
             if isinstance(item, n.Call) and _is_aggregate(item):
                 agg = self._aggregate(item, schema, scope)
                 name = a.name or fresh(self._aggregate_name(item, agg), taken)
+                self._check_unique(a, taken)
                 taken[name] = agg
                 aggs.append((name, agg))
                 post.append((name, Col(name, agg.type)))
@@ -79,6 +81,7 @@ class Summarizer:
                     temps[call] = Col(tmp, agg.type)
             value = self.binder.bind(item, schema, scope, aggregates=temps)
             name = a.name or self.binder.auto_name(item, taken, value)
+            self._check_unique(a, taken)
             taken[name] = value
             post.append((name, value))
         device = next((name for name, e in keys if isinstance(e, Col) and e.name == schema.device), None)
@@ -90,6 +93,12 @@ class Summarizer:
             cols = [(k, Col(k, e.type)) for k, e in keys] + post
             steps.append((p.Select(tuple(cols)), schema_of(cols, device)))
         return steps
+
+    def _check_unique(self, item: n.Assign, taken: dict[str, Any]) -> None:
+        """A name given twice (``summarize n = count() by X, n``) is refused as project refuses it:
+        an output cannot hold two columns of one name."""
+        if item.name is not None and item.name in taken:
+            raise self.binder.error(f"column '{item.name}' is assigned twice", item)
 
     def _aggregate(self, call: n.Call, schema: p.Schema, scope: Scope) -> Aggregate:
         fn = lookup(call.name)

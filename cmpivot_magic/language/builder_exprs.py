@@ -187,6 +187,12 @@ class ExprBuilder:
     def unary(self, c: list[Any]) -> n.Unary:
         return n.Unary(str(c[0]), plain(c[1]), span=span_of(c))  # type: ignore[arg-type]
 
+    def not_prefix(self, c: list[Any]) -> n.Call:
+        """``not x`` is ``not(x)``: one tree for both spellings."""
+        tok: Token = c[0]
+        name = NameStr(str(tok), tok.start_pos or 0, tok.end_pos or 0)
+        return n.Call(name, (plain(c[1]),), span=span_of(c))
+
     def member(self, c: list[Any]) -> n.Member:
         return n.Member(plain(c[0]), c[1], span=span_of(c))
 

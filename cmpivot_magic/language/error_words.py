@@ -41,7 +41,7 @@ def dialect_error(text: str, token_type: str, start: int, end: int) -> QuerySynt
 
 _EXPR_STARTS = frozenset({
     "NAME", "BRACKET_NAME", "INT", "REAL", "STRING", "VERBATIM_STRING", "TIMESPAN", "DATETIME_LIT",
-    "TIMESPAN_LIT", "TRUE", "FALSE", "NULL", "DYNAMIC", "ADD_OP", "LPAR",
+    "TIMESPAN_LIT", "TRUE", "FALSE", "NULL", "DYNAMIC", "ADD_OP", "LPAR", "NOT",
 })
 _EXPR_TAILS = frozenset({
     "CMP_OP", "STRING_OP", "ADD_OP", "MUL_OP", "STAR", "AND", "OR", "BETWEEN", "IN_OP", "MATCHES", "DOT", "LSQB",
