@@ -61,9 +61,20 @@ class TableBackend:
     profile: str
 
     def __init__(self, url: str, profile: str, source: TableSource, devices: Devices, timeline: Timeline,
-                 max_result_bytes: int = MAX_RESULT_BYTES) -> None:
+                 max_result_bytes: int = MAX_RESULT_BYTES, *, entities: catalog.Catalog | None = None) -> None:
         self.url, self.profile, self.source, self.device_facts = url, profile, source, devices
         self.timeline, self.max_result_bytes = timeline, max_result_bytes
+        self.entities = entities if entities is not None else catalog.DOCUMENTED
+        """The entities this source answers (the demo site adds its own inventory classes)."""
+
+    def catalog(self, refresh: bool = False) -> catalog.Catalog:
+        """The entities of this connection: a table source knows its own list, nothing to refresh."""
+        return self.entities
+
+    def inventory_rows(self, entity: catalog.Entity, targets: Sequence[Target],
+                       now: dt.datetime) -> pl.DataFrame | None:
+        """No hardware inventory here (the demo backend overrides this)."""
+        return None
 
     # subclasses implement devices(), collections() and resolve() (with the rules of targets.py)
 
@@ -87,7 +98,7 @@ class TableBackend:
         offline = self.device_facts.is_offline(ids)
         replies: list[tuple[float, DeviceReply]] = []
         answering: list[Target] = []
-        scans = _scans_of(request.query.plan)
+        scans = _scans_of(request.query.plan, self.entities)
         for t, lat, off in zip(targets, latency, offline, strict=True):
             if off:
                 replies.append((0.0, DeviceReply(t.name, t.resource_id, DeviceStatus.OFFLINE,
@@ -140,7 +151,7 @@ class TableBackend:
             key = (scan.table, scan.args) if scan.args else scan.table
             if key in tables:
                 continue
-            entity = catalog.entity(scan.table)
+            entity = self.entities.entity(scan.table)
             cols = None if needed is None else [c for c in entity.column_names if c in needed or c == p.DEVICE]
             frame = self.source.table(entity, scan.args, ids, now, cols)
             rows += frame.height
@@ -149,11 +160,11 @@ class TableBackend:
         return tables, rows
 
 
-def _scans_of(plan: p.Plan) -> list[tuple[catalog.Entity, tuple[object, ...]]]:
+def _scans_of(plan: p.Plan, entities: catalog.Catalog) -> list[tuple[catalog.Entity, tuple[object, ...]]]:
     """Each distinct (entity, arguments) the plan reads — a device may fail one of them."""
     seen: dict[tuple[str, tuple[object, ...]], catalog.Entity] = {}
     for scan in plan.scans():
-        seen.setdefault((scan.table, scan.args), catalog.entity(scan.table))
+        seen.setdefault((scan.table, scan.args), entities.entity(scan.table))
     return [(entity, args) for (_, args), entity in seen.items()]
 
 
