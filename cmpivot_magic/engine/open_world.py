@@ -8,8 +8,10 @@ is planned and sent, and the site's answer (rows, or its error per device) decid
 The planner cannot know such an entity's columns, so it gives it these: ``Device``, then every
 name the query uses as a column (``where``, ``project``, ``summarize … by``, ``order by`` …), each
 typed ``string``, in the order they first appear. Names bound by ``let`` are not columns. Any
-column name is therefore accepted; values come back as the site's text. A query that compares such
-a column with a number must convert it (``toint(LogLevel) > 1``), as it would for any string.
+column name is therefore accepted, and the device part is sent as written (the site evaluates it
+with the real types); the rows come back with the columns the query names, as text. Columns the
+query never names are not kept (``project`` them to see them); the global part (``summarize``
+after the device part, ``top``) works on the text values.
 """
 
 from __future__ import annotations
