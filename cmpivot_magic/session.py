@@ -21,6 +21,7 @@ from .backends.base import (
     Backend,
     DeviceRequest,
 )
+from .backends.cached_rows import cached_rows, needs_cached
 from .backends.targets import requested_collection
 from .catalog import DOCUMENTED, Catalog
 from .catalog.listing import entity_frame
@@ -252,10 +253,11 @@ class Session:
                            live_only=live_only).result()
 
     def retry(self, result: QueryResult, *, offline: bool = True, failed: bool = True, pending: bool = True,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, live_only: bool = False) -> QueryResult:
         """Ask only the devices of ``result`` that were offline, failed or pending again, through
         this session; a new result with their fresh rows merged in and the whole query re-combined
-        over every device's rows (devices that answered before are not queried again)."""
+        over every device's rows (devices that answered before are not queried again). Devices still
+        without a live answer answer from inventory, as in ``run``, unless ``live_only``."""
         if not result.targets or result.now is None:
             raise CMPivotError("this result does not say which devices it was sent to, so it cannot be retried",
                                hint="results from Session.run or %%cmpivot can be retried")
@@ -263,11 +265,14 @@ class Session:
         again = result.status.loc[result.status["Status"].isin(wanted), "Device"].tolist()
         if not again:
             return result
-        op = self.submit(result.query, devices=again, timeout=timeout)
+        op = self.submit(result.query, devices=again, timeout=timeout, live_only=True)  # cached rows: below
         op.result()
         merged = {**result.replies, **op.replies}
         request = DeviceRequest(query=result.query, targets=result.targets, timeout=op.request.timeout, now=result.now)
-        return combine(self, request, op.id, merged, "did not answer the retry before the timeout")
+        # devices still without a live answer keep answering from inventory, as they did before
+        cached = {} if live_only else cached_rows(self.backend, request,
+                                                  [t for t in result.targets if needs_cached(t, merged)])
+        return combine(self, request, op.id, merged, "did not answer the retry before the timeout", cached)
 
     def requery(self, result: QueryResult, text: str) -> QueryResult:
         """Evaluate another query over the rows ``result``'s devices already sent, without asking
