@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --explain: cmpivot (what ConfigMgr runs) or kql (the local superset)")
     parser.add_argument("--explain", action="store_true", help="print the plan and the device query; send nothing")
     parser.add_argument("--status", action="store_true", help="also print the per-device status table")
+    parser.add_argument("--live-only", action="store_true",
+                        help="only live answers: no rows from the last hardware inventory for offline devices")
     parser.add_argument("--token", metavar="TOKEN", help="AdminService: a bearer token (e.g. the emulator's)")
     parser.add_argument("--auth", choices=("negotiate", "msal"), help="AdminService: how to sign in")
     parser.add_argument("--verify", metavar="CA", help="AdminService: the site's root CA (PEM path), or 'no'")
@@ -114,7 +116,8 @@ def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         options["prompt"] = text_presenter(err)
     session = connect(args.connection, profile=args.profile, **options)
-    operation = session.submit(text, devices=args.device, collection=args.collection, timeout=args.timeout)
+    operation = session.submit(text, devices=args.device, collection=args.collection, timeout=args.timeout,
+                               live_only=args.live_only)
     progress = _Progress(err)
     try:
         for update in operation.updates():

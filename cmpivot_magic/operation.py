@@ -16,6 +16,7 @@ from typing import Protocol
 
 from . import engine
 from .backends.base import ANSWERED, BackendOperation, DeviceReply, DeviceRequest, DeviceStatus, Target
+from .backends.cached_rows import CachedRows, cached_rows, needs_cached
 from .engine import frames
 from .history import HistoryStore
 from .language.limits import recursion_guard
@@ -64,8 +65,11 @@ class Operation:
     """A query in flight. Iterate ``updates()`` for progress, then take ``result()``."""
 
     def __init__(self, session: Owner, request: DeviceRequest, handle: BackendOperation,
-                 started: dt.datetime | None = None) -> None:
+                 started: dt.datetime | None = None, *, live_only: bool = False) -> None:
         self.session = session
+        self.live_only = live_only
+        """True: no rows from the last hardware inventory for devices that do not answer live."""
+        self._inventory: dict[int, CachedRows] | None = None
         self.request = request
         self.handle = handle
         self.id = handle.operation_id
@@ -153,25 +157,44 @@ class Operation:
 
     def _combine(self) -> QueryResult:
         reason = "cancelled before the device answered" if self.cancelled else "did not answer before the timeout"
-        return combine(self.session, self.request, self.id, self.replies, reason)
+        return combine(self.session, self.request, self.id, self.replies, reason, self._cached())
+
+    def _cached(self) -> dict[int, CachedRows]:
+        """The last hardware inventory's rows of the devices without a live answer, read once
+        (for the devices still without one then) — the console's grey rows. None with live_only."""
+        if self.live_only:
+            return {}
+        if self._inventory is None:
+            wanted = [t for t in self.targets if needs_cached(t, self.replies)]
+            backend = getattr(self.session, "backend", None)  # Session has one; other owners need not
+            self._inventory = cached_rows(backend, self.request, wanted)
+        return self._inventory
 
     def __repr__(self) -> str:
         return f"Operation(id={self.id}, {self.progress()})"
 
 
 def combine(session: Owner, request: DeviceRequest, operation_id: int, replies: dict[int, DeviceReply],
-            pending_reason: str) -> QueryResult:
-    """The answer from devices' replies: the global part evaluated over the union of their rows."""
+            pending_reason: str, cached: dict[int, CachedRows] | None = None) -> QueryResult:
+    """The answer from devices' replies: the global part evaluated over the union of their rows.
+    ``cached`` rows (the last hardware inventory) stand in for devices without a live answer;
+    a device's live rows always replace its cached ones."""
     q = request.query
     plan = q.plan
     # The union in target order, not arrival order: the same query over the same devices gives the
     # same rows in the same order however the replies raced (`top` and `take` break ties by it).
     order = {t.resource_id: i for i, t in enumerate(request.targets)}
     answered = sorted(replies.values(), key=lambda r: (order.get(r.resource_id, len(order)), r.resource_id))
+    sources = [(order.get(r.resource_id, len(order)), r.resource_id, r.rows) for r in answered if r.rows is not None]
+    standing_in = {rid: c for rid, c in (cached or {}).items()
+                   if rid in order and needs_cached(request.targets[order[rid]], replies)}
+    sources += [(order[rid], rid, c.rows) for rid, c in standing_in.items()]
+    sources.sort(key=lambda s: (s[0], s[1]))
     with recursion_guard(q.text, q.ast):
-        rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
+        rows = engine.run_global_part(plan, [s[2] for s in sources], now=request.now)
     df = frames.to_pandas(rows, plan.schema, device_first=True)
-    status = status_frame(request.targets, replies, pending_reason=pending_reason)
+    inventory = {rid: (c.rows.height, c.inventoried) for rid, c in standing_in.items()}
+    status = status_frame(request.targets, replies, pending_reason=pending_reason, inventory=inventory)
     return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,
                        chart_spec=plan.render, finished=dt.datetime.now(dt.UTC), replies=dict(replies),
                        targets=request.targets, now=request.now)

@@ -16,6 +16,7 @@ import pandas as pd
 import polars as pl
 
 from . import engine
+from .catalog import Catalog
 from .engine import frames
 from .engine.plan import DEVICE, Plan, Schema
 from .language import nodes
@@ -29,23 +30,25 @@ from .language.printer import format_pipeline, format_query
 class Query:
     """A parsed query. Compare with ``==`` (same meaning), print with ``str`` (canonical text)."""
 
-    def __init__(self, text: str, ast: nodes.QueryText, dialect: str) -> None:
+    def __init__(self, text: str, ast: nodes.QueryText, dialect: str, catalog: Catalog | None = None) -> None:
         self.text = text
         self.ast = ast
         self.dialect = dialect
+        self.catalog = catalog
+        """The connection's catalog the query is planned against (None: the documented entities)."""
 
     @cached_property
     def plan(self) -> Plan:
         """The plan against the entity catalog (and any ``let``-bound or literal tables)."""
         with recursion_guard(self.text, self.ast):
-            return engine.plan_query(self.ast, self.dialect, text=self.text)
+            return engine.plan_query(self.ast, self.dialect, text=self.text, catalog=self.catalog)
 
     def plan_for(self, tables: Mapping[str, Schema]) -> Plan:
         """The plan against the schemas of tables given at evaluation time."""
         if not tables:
             return self.plan
         with recursion_guard(self.text, self.ast):
-            return engine.plan_query(self.ast, self.dialect, tables=tables, text=self.text)
+            return engine.plan_query(self.ast, self.dialect, tables=tables, text=self.text, catalog=self.catalog)
 
     @property
     def output_schema(self) -> dict[str, str]:
@@ -87,8 +90,12 @@ def _parse_cached(text: str, dialect: str) -> nodes.QueryText:
     return parse_text(text, dialect)
 
 
-def parse(text: str, dialect: str = "cmpivot") -> Query:
+def parse(text: str, dialect: str = "cmpivot", catalog: Catalog | None = None) -> Query:
     """Parse (and, in the cmpivot dialect, plan) a query; raise a ``CMPivotError`` if it is wrong.
+
+    ``catalog`` is the connection's entity list (``Session.catalog``; default: the documented
+    entities). Only the syntax tree is cached, so the same text planned against two catalogs
+    gets two plans.
 
     >>> print(parse("Process | summarize count() by Name | top 5 by count_").output_schema)
     {'Name': 'string', 'count_': 'long'}
@@ -96,7 +103,7 @@ def parse(text: str, dialect: str = "cmpivot") -> Query:
     ``text`` may also be a query link (``cmpivot:…``, the console's "Copy query link").
     """
     text = query_text(text)
-    query = Query(text, _parse_cached(text, dialect), dialect)
+    query = Query(text, _parse_cached(text, dialect), dialect, catalog)
     if dialect_named(dialect).runs_on_devices:
         query.plan  # noqa: B018  (plan now: errors belong to parse time)
     return query

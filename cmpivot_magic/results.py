@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,21 +27,28 @@ if TYPE_CHECKING:
 DEVICE_SETS = {"offline": ("Offline",), "failed": ("Failed",), "pending": ("Pending",),
                "answered": ("Completed", "Truncated"), "all": ("Completed", "Truncated", "Failed", "Offline", "Pending")}
 """The console's device sets of a result, by status (``QueryResult.device_names``)."""
-STATUS_COLUMNS = ("Device", "ResourceId", "Status", "Rows", "Error", "Elapsed")
+STATUS_COLUMNS = ("Device", "ResourceId", "Status", "Rows", "Error", "Elapsed", "Inventory")
 DEFAULT_DISPLAY_ROWS = 50
 
 
-def status_frame(targets: Iterable[Target], replies: dict[int, DeviceReply], pending_reason: str | None = None) -> pd.DataFrame:
-    """One row per target: the final reply's status, or Pending."""
+def status_frame(targets: Iterable[Target], replies: dict[int, DeviceReply], pending_reason: str | None = None,
+                 inventory: Mapping[int, tuple[int, dt.datetime | None]] | None = None) -> pd.DataFrame:
+    """One row per target: the final reply's status, or Pending. ``inventory`` maps the devices
+    that answered from their last hardware inventory to (their cached rows, when inventoried):
+    their ``Rows`` count those rows and ``Inventory`` says when (null for live answers)."""
     rows: list[tuple[Any, ...]] = []
+    cached = inventory or {}
     for t in targets:
         r = replies.get(t.resource_id)
+        count, when = cached.get(t.resource_id, (0, None))
         if r is None:
-            rows.append((t.name, t.resource_id, DeviceStatus.PENDING.value, 0, pending_reason, None))
+            rows.append((t.name, t.resource_id, DeviceStatus.PENDING.value, count, pending_reason, None, when))
         else:
-            count = 0 if r.rows is None else r.rows.height
-            rows.append((r.device, r.resource_id, r.status.value, count, r.error, r.elapsed))
+            if r.rows is not None:
+                count = r.rows.height
+            rows.append((r.device, r.resource_id, r.status.value, count, r.error, r.elapsed, when))
     frame = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+    frame["Inventory"] = pd.to_datetime(frame["Inventory"], utc=True)
     frame["ResourceId"] = frame["ResourceId"].astype("Int64")
     frame["Rows"] = frame["Rows"].astype("Int64")
     frame["Elapsed"] = frame["Elapsed"].astype("Float64")
@@ -68,6 +75,9 @@ def summarize_status(status: pd.DataFrame) -> str:
     if counts.get("Pending", 0):
         n = int(counts["Pending"])
         extra.append(f"{n} client{'s' if n != 1 else ''} still pending")
+    cached = int(status["Inventory"].notna().sum()) if "Inventory" in status.columns else 0
+    if cached:
+        extra.append(f"{cached} from inventory")
     return text + ("; " + ", ".join(extra) if extra else "")
 
 
@@ -172,9 +182,17 @@ class QueryResult:
         head = self.df.head(self.display_rows)
         return f"{self.summary}\n{self.caption()}\n{head.to_string(index=False) if len(head) else '(no rows)'}"
 
+    @property
+    def inventory_devices(self) -> set[str]:
+        """The devices whose rows come from their last hardware inventory (shown greyed)."""
+        if "Inventory" not in self.status.columns:
+            return set()
+        return set(self.status.loc[self.status["Inventory"].notna(), "Device"].astype(str))
+
     def _repr_html_(self) -> str:
         head = self.df.head(self.display_rows)
         table = head.to_html(index=False, border=0, na_rep="") if len(head.columns) else ""
+        table = grey_cached_rows(table, head, self.inventory_devices)
         return (f"<div><p><b>{html.escape(self.summary)}</b><br><small>{html.escape(self.caption())}</small></p>"
                 f"{table}</div>")
 
@@ -187,6 +205,30 @@ def set_connector(connect: Callable[[str], Any]) -> None:
     """How a result reaches its connection for ``create_collection`` without a session given."""
     global _connector
     _connector = connect
+
+
+CACHED_ROW_CLASS = "cmpivot-cached"
+"""The CSS class of a row from the last hardware inventory (greyed, as the console greys them)."""
+CACHED_ROW_STYLE = "color: #8a8a8a"
+
+
+def cached_rows_mask(frame: pd.DataFrame, devices: set[str]) -> list[bool]:
+    """Which rows of ``frame`` belong to devices that answered from inventory (by ``Device``)."""
+    if not devices or "Device" not in frame.columns:
+        return [False] * len(frame)
+    return [str(d) in devices for d in frame["Device"]]
+
+
+def grey_cached_rows(table: str, frame: pd.DataFrame, devices: set[str]) -> str:
+    """pandas' ``to_html`` of ``frame`` with the cached rows' ``<tr>`` given ``CACHED_ROW_CLASS``."""
+    mask = cached_rows_mask(frame, devices)
+    if not any(mask) or "<tbody>" not in table:
+        return table
+    head, _, body = table.partition("<tbody>")
+    parts = body.split("<tr>")
+    rows = [f'<tr class="{CACHED_ROW_CLASS}" style="{CACHED_ROW_STYLE}">' if cached else "<tr>"
+            for cached in mask[: len(parts) - 1]]
+    return head + "<tbody>" + parts[0] + "".join(r + p for r, p in zip(rows, parts[1:], strict=True))
 
 
 def _default_key(result: QueryResult) -> list[str]:

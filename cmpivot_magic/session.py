@@ -9,6 +9,7 @@ part over the union of the replies. ``Session.run`` is ``submit(...).result()``.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,14 @@ from .backends.base import (
     Backend,
     DeviceRequest,
 )
+from .backends.cached_rows import cached_rows, needs_cached
 from .backends.targets import requested_collection
+from .catalog import DOCUMENTED, Catalog
+from .catalog.listing import entity_frame
 from .engine import frames
 from .engine.plan import DEVICE, HIDDEN_DEVICE, Join
 from .errors import CMPivotError, QuerySemanticError
-from .history import DEFAULT_HISTORY, Default, HistoryStore, history_option, open_default
+from .history import DEFAULT_HISTORY, Default, HistoryStore, default_root, history_option, open_default
 from .language.dialect import dialect_named
 from .language.limits import recursion_guard
 from .operation import Operation, Progress, combine
@@ -72,7 +76,19 @@ def connect(url: str = "local://", *, profile: str = "onprem",
     store = history_option(history)
     if scheme == "replay" and store is DEFAULT_HISTORY:
         store = None  # a replay keeps no history unless given a place for it
+    if hasattr(backend, "catalog_cache"):
+        backend.catalog_cache = _catalog_cache(store)
     return Session(backend, store)
+
+
+def _catalog_cache(store: HistoryStore | Default | None) -> Path | None:
+    """Where a site's inventory classes are kept: beside the history folder (none without history)."""
+    root = store.root if isinstance(store, HistoryStore) else default_root() if store is DEFAULT_HISTORY else None
+    return root.parent / "site-catalogs" if root is not None else None
+
+
+class SiteCatalogWarning(UserWarning):
+    """The site's own entity list could not be read: the documented list stands in (said once)."""
 
 
 class Session:
@@ -93,6 +109,7 @@ class Session:
                  history: HistoryStore | Default | str | Path | None = DEFAULT_HISTORY) -> None:
         self.backend = backend
         self._history = history_option(history)
+        self._catalog: Catalog | None = None
 
     @property
     def history(self) -> HistoryStore | None:
@@ -122,9 +139,48 @@ class Session:
         """The collections you can target: CollectionID, Name, MemberCount, ..."""
         return self.backend.collections()
 
+    @property
+    def catalog(self) -> Catalog:
+        """The entities this connection's queries may name (read once per session): the
+        documented ones plus, on a site, its own inventory classes. ``catalog.open_world`` with
+        ``catalog.note`` says the site's list could not be read: unknown entities are then sent
+        and the site judges them."""
+        if self._catalog is None:
+            self._catalog = self._read_catalog(refresh=False)
+        return self._catalog
+
+    def _noted(self, found: Catalog) -> Catalog:
+        if found.open_world and found.note:  # said once per reading of the site's list
+            warnings.warn(f"{self.url}: {found.note}", SiteCatalogWarning, stacklevel=4)
+        return found
+
+    def refresh_catalog(self) -> Catalog:
+        """Read the site's entity list again (``%cmpivot entities --refresh``)."""
+        self._catalog = self._read_catalog(refresh=True)
+        return self._catalog
+
+    def _read_catalog(self, refresh: bool) -> Catalog:
+        reader = getattr(self.backend, "catalog", None)
+        if reader is None:
+            return DOCUMENTED  # a backend written before catalogs: the documented list
+        try:
+            found = reader(refresh)
+        except CMPivotError as err:
+            found = DOCUMENTED.fallback(f"the site's entity list could not be read ({err.message}); using the "
+                                        "documented entity list: queries on other entities are sent as written")
+        return self._noted(found) if isinstance(found, Catalog) else DOCUMENTED
+
+    def entities(self, pattern: str = "", *, refresh: bool = False) -> pd.DataFrame:
+        """The entities a query can start from (Name, Kind, Description, Columns, PowerShell5,
+        Since): builtin, scripted, inventory and, on a site, its custom inventory classes."""
+        return entity_frame(self.refresh_catalog() if refresh else self.catalog, pattern)
+
     def prepare(self, query: str | Query) -> Query:
         """Parse and plan, then apply the profile's rules — everything that can fail before sending."""
-        q = query if isinstance(query, Query) else parse(query)
+        q = query if isinstance(query, Query) else parse(query, catalog=self.catalog)
+        if q.catalog is not self.catalog and dialect_named(q.dialect).runs_on_devices:
+            q = Query(q.text, q.ast, q.dialect, self.catalog)  # planned against this connection's entities
+            q.plan  # noqa: B018  (plan now: errors belong before sending)
         if not dialect_named(q.dialect).runs_on_devices:
             raise CMPivotError("only cmpivot-dialect queries can be sent to devices",
                                hint="use cmpivot_magic.evaluate(..., dialect='kql') for local tables")
@@ -133,7 +189,7 @@ class Session:
         return q
 
     def submit(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
-               collection: str | None = None, timeout: float | None = None) -> Operation:
+               collection: str | None = None, timeout: float | None = None, live_only: bool = False) -> Operation:
         """Send a query to devices and return at once with the ``Operation`` in flight.
 
         ``query`` is CMPivot text (or a parsed ``Query``); syntax and semantic errors are raised
@@ -142,6 +198,9 @@ class Session:
         ``timeout`` (seconds) is capped by the profile's limit: one hour on-prem, ten minutes for
         tenant attach; devices that have not answered by then stay Pending in the result. Iterate
         ``operation.updates()`` for progress, or call ``operation.result()`` to wait for the answer.
+        For an inventory entity, devices that are offline or have not answered by the end answer
+        from their last hardware inventory (``status.Inventory`` says when); ``live_only=True``
+        keeps only live answers.
         """
         q = self.prepare(query)
         if isinstance(devices, str):
@@ -158,7 +217,7 @@ class Session:
         now = dt.datetime.now(dt.UTC)
         request = DeviceRequest(q, targets, timeout, now, requested_collection(wanted, collection))
         with recursion_guard(q.text, q.ast):  # local backends evaluate the device part right here
-            operation = Operation(self, request, self.backend.submit(request))
+            operation = Operation(self, request, self.backend.submit(request), live_only=live_only)
         if self.history is not None:
             self.history.start(operation.id, self.url, q.text, targets, request.collection, now, timeout)
         return operation
@@ -183,7 +242,7 @@ class Session:
         return operation
 
     def run(self, query: str | Query, *, devices: Sequence[str] | str | None = None,
-            collection: str | None = None, timeout: float | None = None) -> QueryResult:
+            collection: str | None = None, timeout: float | None = None, live_only: bool = False) -> QueryResult:
         """Run a query on devices and return its answer once they have replied (or the timeout
         passed): ``submit(...).result()``.
 
@@ -193,13 +252,15 @@ class Session:
 
             session.run("Disk | where FreeSpace < 10 * 1024 * 1024 * 1024", collection="SMS00001")
         """
-        return self.submit(query, devices=devices, collection=collection, timeout=timeout).result()
+        return self.submit(query, devices=devices, collection=collection, timeout=timeout,
+                           live_only=live_only).result()
 
     def retry(self, result: QueryResult, *, offline: bool = True, failed: bool = True, pending: bool = True,
-              timeout: float | None = None) -> QueryResult:
+              timeout: float | None = None, live_only: bool = False) -> QueryResult:
         """Ask only the devices of ``result`` that were offline, failed or pending again, through
         this session; a new result with their fresh rows merged in and the whole query re-combined
-        over every device's rows (devices that answered before are not queried again)."""
+        over every device's rows (devices that answered before are not queried again). Devices still
+        without a live answer answer from inventory, as in ``run``, unless ``live_only``."""
         if not result.targets or result.now is None:
             raise CMPivotError("this result does not say which devices it was sent to, so it cannot be retried",
                                hint="results from Session.run or %%cmpivot can be retried")
@@ -207,11 +268,14 @@ class Session:
         again = result.status.loc[result.status["Status"].isin(wanted), "Device"].tolist()
         if not again:
             return result
-        op = self.submit(result.query, devices=again, timeout=timeout)
+        op = self.submit(result.query, devices=again, timeout=timeout, live_only=True)  # cached rows: below
         op.result()
         merged = {**result.replies, **op.replies}
         request = DeviceRequest(query=result.query, targets=result.targets, timeout=op.request.timeout, now=result.now)
-        return combine(self, request, op.id, merged, "did not answer the retry before the timeout")
+        # devices still without a live answer keep answering from inventory, as they did before
+        cached = {} if live_only else cached_rows(self.backend, request,
+                                                  [t for t in result.targets if needs_cached(t, merged)])
+        return combine(self, request, op.id, merged, "did not answer the retry before the timeout", cached)
 
     def requery(self, result: QueryResult, text: str) -> QueryResult:
         """Evaluate another query over the rows ``result``'s devices already sent, without asking
@@ -222,7 +286,7 @@ class Session:
             raise CMPivotError("this result joined several entities; requery works on one entity's rows",
                                hint="run the new query on the devices instead")
         entity = next(plan.scans()).table
-        q = parse(text)
+        q = parse(text, catalog=self.catalog)
         wanted = {s.table for s in q.plan.scans()}
         if wanted != {entity}:
             raise CMPivotError(f"the stored rows are {entity} rows; this query reads {', '.join(sorted(wanted))}",
@@ -283,9 +347,7 @@ class Session:
 
 def _check_tenant_attach(q: Query) -> None:
     for scan in q.plan.scans():
-        from . import catalog
-
-        entity = catalog.find_entity(scan.table)
+        entity = (q.catalog or DOCUMENTED).find_entity(scan.table)
         if entity is not None and entity.console_only:
             raise QuerySemanticError(CONSOLE_ONLY_MESSAGE.format(what=f"the {entity.name} entity"),
                                      hint="run it from the ConfigMgr console, or on-prem with profile='onprem'")
@@ -296,4 +358,4 @@ def _check_tenant_attach(q: Query) -> None:
 
 set_connector(connect)  # QueryResult.create_collection without a session connects to result.connection
 
-__all__ = ["Operation", "Progress", "Session", "connect"]
+__all__ = ["Operation", "Progress", "Session", "SiteCatalogWarning", "connect"]

@@ -73,3 +73,15 @@ def test_status_table_shows_nulls_as_blanks() -> None:
     assert code == 0
     assert "<NA>" not in err and "None" not in err
     assert err.count("Completed") == 3
+
+
+def test_live_only_leaves_out_the_rows_from_inventory() -> None:
+    """Offline devices answer an inventory entity from their last hardware inventory, unless --live-only."""
+    argv = ["--connection", "demo://?devices=20&seed=7&offline=0.3&clock=virtual", "-f", "csv",
+            "OperatingSystem | project Device, Caption"]
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(argv, stdout=out, stderr=err) == 0 and "from inventory" in err.getvalue()
+    live_out, live_err = io.StringIO(), io.StringIO()
+    assert cli.main([*argv[:-1], "--live-only", argv[-1]], stdout=live_out, stderr=live_err) == 0
+    assert "from inventory" not in live_err.getvalue()
+    assert len(live_out.getvalue().splitlines()) < len(out.getvalue().splitlines())

@@ -50,7 +50,7 @@ def test_push_down_equals_whole_query_evaluation(site: cm.Session, sid: str) -> 
     """Each device evaluates the device part, the session the global part over the union; the
     answer equals evaluating the whole query over all devices' rows (§3.3)."""
     text = samples.text(sid)
-    op = site.submit(text)
+    op = site.submit(text, live_only=True)  # live answers only: whole_query reads the answering devices
     result = op.result()
     expected = whole_query(site, op)
     got = result.df[list(expected.columns)]

@@ -32,7 +32,7 @@ import polars as pl
 from ..errors import CMPivotError
 
 if TYPE_CHECKING:
-    from ..catalog import Entity
+    from ..catalog import Catalog, Entity
     from ..query import Query
 
 MAX_RESULT_BYTES = 128_000
@@ -152,6 +152,19 @@ class Backend(Protocol):
         kernel restart). Devices whose resource ids are in ``answered`` already have a stored final
         reply; the operation need not deliver them again (the session keeps one reply per device).
         Raises a ``CMPivotError`` when the operation can no longer be reached."""
+        ...
+
+    def catalog(self, refresh: bool = False) -> Catalog:
+        """The entities this connection's queries may name: the documented ones, plus the site's
+        own inventory classes where the site can tell (``refresh`` reads them again). A catalog
+        marked ``open_world`` stands in for a site list that could not be read."""
+        ...
+
+    def inventory_rows(self, entity: Entity, targets: Sequence[Target], now: dt.datetime) -> pl.DataFrame | None:
+        """The rows of inventory entity ``entity`` from those devices' last hardware inventory:
+        ``Device`` first, the entity's columns, then ``TimeStamp`` (when each device's rows were
+        inventoried, UTC). None when this connection keeps no inventory (local://). Fetched in
+        batches, never one request per device."""
         ...
 
 

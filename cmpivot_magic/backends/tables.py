@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from .. import catalog, engine
+from ..catalog import DOCUMENTED, Catalog, Entity
 from ..engine import frames
 from ..engine import plan as p
 from .base import (
@@ -32,6 +33,9 @@ from .base import (
     Target,
     next_operation_id,
 )
+
+UNKNOWN_ENTITY = "Invalid entity: {} is neither a CMPivot entity nor a hardware inventory class on this site"
+"""A device's error for an entity name the site does not have."""
 
 
 class Devices(Protocol):
@@ -61,9 +65,20 @@ class TableBackend:
     profile: str
 
     def __init__(self, url: str, profile: str, source: TableSource, devices: Devices, timeline: Timeline,
-                 max_result_bytes: int = MAX_RESULT_BYTES) -> None:
+                 max_result_bytes: int = MAX_RESULT_BYTES, *, entities: Catalog | None = None) -> None:
         self.url, self.profile, self.source, self.device_facts = url, profile, source, devices
         self.timeline, self.max_result_bytes = timeline, max_result_bytes
+        self.entities = entities if entities is not None else DOCUMENTED
+        """The entities this source answers (the demo site adds its own inventory classes)."""
+
+    def catalog(self, refresh: bool = False) -> Catalog:
+        """The entities of this connection: a table source knows its own list, nothing to refresh."""
+        return self.entities
+
+    def inventory_rows(self, entity: Entity, targets: Sequence[Target],
+                       now: dt.datetime) -> pl.DataFrame | None:
+        """No hardware inventory here (the demo backend overrides this)."""
+        return None
 
     # subclasses implement devices(), collections() and resolve() (with the rules of targets.py)
 
@@ -87,14 +102,17 @@ class TableBackend:
         offline = self.device_facts.is_offline(ids)
         replies: list[tuple[float, DeviceReply]] = []
         answering: list[Target] = []
-        scans = _scans_of(request.query.plan)
+        scans = _scans_of(request.query.plan, self.entities)
+        # a name this source does not have (sent on an open-world catalog): each device says so
+        unknown = next((UNKNOWN_ENTITY.format(s.table) for s in request.query.plan.scans()
+                        if self.entities.find_entity(s.table) is None), None)
         for t, lat, off in zip(targets, latency, offline, strict=True):
             if off:
                 replies.append((0.0, DeviceReply(t.name, t.resource_id, DeviceStatus.OFFLINE,
                                                  error="the device was offline when the query was sent", elapsed=0.0)))
                 continue
-            error = next((e for e in (self.device_facts.entity_error(ent, t.resource_id, args) for ent, args in scans)
-                          if e), None)
+            error = unknown or next((e for e in (self.device_facts.entity_error(ent, t.resource_id, args)
+                                                 for ent, args in scans) if e), None)
             if error:
                 replies.append((float(lat), DeviceReply(t.name, t.resource_id, DeviceStatus.FAILED, error=error,
                                                         elapsed=float(lat))))
@@ -140,7 +158,7 @@ class TableBackend:
             key = (scan.table, scan.args) if scan.args else scan.table
             if key in tables:
                 continue
-            entity = catalog.entity(scan.table)
+            entity = self.entities.entity(scan.table)
             cols = None if needed is None else [c for c in entity.column_names if c in needed or c == p.DEVICE]
             frame = self.source.table(entity, scan.args, ids, now, cols)
             rows += frame.height
@@ -149,11 +167,13 @@ class TableBackend:
         return tables, rows
 
 
-def _scans_of(plan: p.Plan) -> list[tuple[catalog.Entity, tuple[object, ...]]]:
+def _scans_of(plan: p.Plan, entities: catalog.Catalog) -> list[tuple[catalog.Entity, tuple[object, ...]]]:
     """Each distinct (entity, arguments) the plan reads — a device may fail one of them."""
     seen: dict[tuple[str, tuple[object, ...]], catalog.Entity] = {}
     for scan in plan.scans():
-        seen.setdefault((scan.table, scan.args), catalog.entity(scan.table))
+        found = entities.find_entity(scan.table)
+        if found is not None:
+            seen.setdefault((scan.table, scan.args), found)
     return [(entity, args) for (_, args), entity in seen.items()]
 
 

@@ -36,6 +36,7 @@ from typing import Any
 
 from .._optional import import_optional
 from ..backends.demo.site import DemoSite
+from ..backends.demo.site_classes import demo_catalog
 from ..backends.tables import TableBackend, Timeline
 from ..errors import CMPivotError
 from .app import AdminServiceApp, Response, error
@@ -59,7 +60,8 @@ class Emulator:
         self.site = DemoSite(devices=devices, seed=seed, offline=offline, failure=failure, ps4=ps4)
         self.speed, self.host, self._port = speed, host, port
         self.fixed_now = now
-        backend = TableBackend("emulator", "onprem", self.site, self.site, Timeline("virtual"), max_result_bytes)
+        backend = TableBackend("emulator", "onprem", self.site, self.site, Timeline("virtual"), max_result_bytes,
+                               entities=demo_catalog())
         self.app = AdminServiceApp(Inventory(self.site), backend, speed, self._now)
         self.token = secrets.token_hex(24)
         self.app.grants[self.token] = Grant("CONTOSO\\cmadmin")

@@ -41,6 +41,7 @@ from typing import Any
 
 import polars as pl
 
+from ..catalog import Catalog
 from ..language import nodes
 from ..language.dialect import Dialect
 from . import executor, frames, per_device
@@ -50,15 +51,17 @@ from .planner import Planner
 
 
 def plan_query(query: nodes.QueryText, dialect: str | Dialect = "cmpivot", *, tables: Mapping[str, Schema] | None = None,
-         text: str | None = None) -> Plan:
+         text: str | None = None, catalog: Catalog | None = None) -> Plan:
     """The plan of a parsed query in ``dialect``.
 
     ``tables`` maps a table name to the schema of a table given at evaluation time (in the cmpivot
     dialect it replaces that entity's catalog schema; in the kql dialect any name is a table).
-    ``text`` is the query's source text, so errors point at it with a caret. Raises
-    ``QuerySemanticError`` for a query that parses but means nothing.
+    ``text`` is the query's source text, so errors point at it with a caret. ``catalog`` is the
+    connection's entity list (default: the documented entities; see ``open_world.py`` for a
+    catalog that stands in for a site's unreadable list). Raises ``QuerySemanticError`` for a
+    query that parses but means nothing.
     """
-    return Planner(dialect, tables, text=text).plan(query)
+    return Planner(dialect, tables, text=text, catalog=catalog).plan(query)
 
 
 def evaluate(plan: Plan, tables: Mapping[Any, pl.LazyFrame], *, now: dt.datetime | None = None,

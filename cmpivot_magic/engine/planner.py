@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import catalog
+from ..catalog import DOCUMENTED, Catalog
 from ..errors import QuerySemanticError, did_you_mean
 from ..language import nodes as n
 from ..language.dialect import Dialect, dialect_named
@@ -22,6 +23,7 @@ from . import plan as p
 from . import split
 from .binder import Binder, Scope, coerce_cell, fresh, schema_of
 from .ir import Col, Const
+from .open_world import unknown_entity_schema
 from .projection import Projector
 from .summarize import Summarizer
 
@@ -37,9 +39,11 @@ class Planner:
 
     def __init__(
         self, dialect: str | Dialect = "cmpivot", tables: Mapping[str, p.Schema] | None = None,
-        text: str | None = None,
+        text: str | None = None, catalog: Catalog | None = None,
     ) -> None:
         self.dialect, self.text = dialect_named(dialect), text
+        self.catalog = catalog if catalog is not None else DOCUMENTED
+        self._query: n.QueryText | None = None
         self.tables = dict(tables or {})
         self.binder = Binder(dialect, text)
         self.summarizer = Summarizer(self.binder)
@@ -48,6 +52,7 @@ class Planner:
     # ------------------------------------------------------------------------------ query
 
     def plan(self, query: n.QueryText) -> p.Plan:
+        self._query = query  # an entity the site judges (open world) takes its columns from it
         scope = Scope(self.dialect, self.tables, text=self.text)
         for let in query.lets:
             if isinstance(let.value, n.Pipeline):
@@ -106,7 +111,11 @@ class Planner:
                 return [
                     p.PlanStep(p.Scan(given, self._entity_args(ref, None, scope)), scope.tables[given], -1)
                 ]
-        entity = catalog.find_entity(ref.name)
+        entity = self.catalog.find_entity(ref.name)
+        if entity is None and self.catalog.open_world and not self.dialect.any_table:
+            # the site's own list could not be read: the site judges this name (open_world.py)
+            self._entity_args(ref, None, scope)
+            return [p.PlanStep(p.Scan(ref.name, ()), unknown_entity_schema(self._query), -1)]
         if entity is None:
             raise self._unknown_table(ref, scope)
         args = self._entity_args(ref, entity, scope)
@@ -116,13 +125,15 @@ class Planner:
         return [p.PlanStep(p.Scan(entity.name, args), schema, -1)]
 
     def _unknown_table(self, ref: n.EntityRef, scope: Scope) -> QuerySemanticError:
-        names = [e.name for e in catalog.entities()]
+        names = [e.name for e in self.catalog.entities()]
         if self.dialect.any_table:
             names = [*scope.tables, *scope.let_tables, *names]
             what = "table"
         else:
             what = "entity"
-        return self.binder.error(f"unknown {what} '{ref.name}'", ref, hint=did_you_mean(ref.name, names))
+        # a catalog read from a site says so: the entity is not on *this* site
+        where = "" if self.catalog.source == "documented" else f" on this {self.catalog.source}"
+        return self.binder.error(f"unknown {what} '{ref.name}'{where}", ref, hint=did_you_mean(ref.name, names))
 
     def _entity_args(self, ref: n.EntityRef, entity: catalog.Entity | None, scope: Scope) -> tuple[Any, ...]:
         values = []

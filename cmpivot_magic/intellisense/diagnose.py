@@ -44,7 +44,7 @@ def diagnostics(cell: str, catalog: Catalog | None = None) -> list[Diagnostic]:
 
 def _query_error(body: str, catalog: Catalog) -> tuple[int, int, str] | None:
     try:
-        parse(body)
+        parse(body, catalog=catalog)  # the connection's entities (open: names it lacks are the site's call)
         return None
     except CMPivotError as err:
         if _plans_with_site_classes(body, catalog):

@@ -114,6 +114,8 @@ class CMPivotMagic(Magics):
     @argument("-l", "--limit", type=int, help="rows to show (the result keeps all of them)")
     @argument("--explain", action="store_true", help="show the plan and the device query; send nothing")
     @argument("--no-display", action="store_true", help="show only the summary line")
+    @argument("--live-only", action="store_true",
+              help="only live answers: no rows from the last hardware inventory for offline devices")
     @argument("-o", "--output", metavar="VAR", help="also store the QueryResult in this variable")
     @argument("--favorite", metavar="NAME", help="run the favorite NAME (the cell holds at most a // comment; "
                                                  "or %%cmpivot --favorite NAME on one line)")
@@ -155,8 +157,9 @@ class CMPivotMagic(Magics):
         query_text = interpolate(text, self.namespace).strip()
         if not query_text:
             raise CMPivotError("the cell has no query", hint="write the query below the %%cmpivot line")
-        if args.explain:
-            q = parse(query_text)
+        if args.explain:  # planned against the connection's entities, once there is a connection
+            site = self.session(args.connection) if args.connection or self.current else None
+            q = parse(query_text, catalog=site.catalog if site is not None else None)
             display(HTML(f"<pre>{html.escape(q.explain())}\n\nsent to each device:\n  "
                          f"{html.escape(q.device_query)}</pre>"))
             return
@@ -182,7 +185,8 @@ class CMPivotMagic(Magics):
                 session = picked  # a DevicePicker's devices belong to its own connection
         session = session or self.session(args.connection)
         timeout = args.timeout if args.timeout is not None else (self.timeout or None)
-        operation = session.submit(text, devices=devices, collection=args.collection, timeout=timeout)
+        operation = session.submit(text, devices=devices, collection=args.collection, timeout=timeout,
+                                   live_only=bool(getattr(args, "live_only", False)))
         self.follow(operation)
         return operation.result()
 

@@ -20,6 +20,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from .. import catalog
+from ..catalog.listing import kind_label
 from ..errors import CMPivotError
 from ..history import open_default
 from ..results import QueryResult
@@ -127,14 +128,25 @@ def collections(host: Host, args: argparse.Namespace) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------ the language
 
 
+def _catalog(host: Host) -> catalog.Catalog:
+    """The current connection's catalog (its site's own classes included), else the documented one;
+    never opens a connection only to list entities."""
+    if host.current is None:
+        return catalog.DOCUMENTED
+    return host.session().catalog
+
+
 @magic_arguments("cmpivot entities")
 @argument("pattern", nargs="?", default="", help="a part of the name or the description")
+@argument("--refresh", action="store_true", help="read the site's inventory classes again")
 def entities(host: Host, args: argparse.Namespace) -> pd.DataFrame:
-    """The entities a query can start from, with their descriptions."""
+    """The entities a query can start from on the current connection, with their kind and descriptions."""
     pattern = args.pattern.lower()
-    rows = [{"Entity": e.name, "Description": e.description, "Arguments": ", ".join(map(repr, e.parameters)),
-             "Columns": len(e.columns), "PowerShell5": e.requires_powershell5, "ConsoleOnly": e.console_only}
-            for e in catalog.entities() if pattern in e.name.lower() or pattern in e.description.lower()]
+    found = host.session().refresh_catalog() if args.refresh else _catalog(host)
+    rows = [{"Entity": e.name, "Kind": kind_label(e), "Description": e.description,
+             "Arguments": ", ".join(map(repr, e.parameters)), "Columns": len(e.columns),
+             "PowerShell5": e.requires_powershell5, "ConsoleOnly": e.console_only}
+            for e in found.entities() if pattern in e.name.lower() or pattern in e.description.lower()]
     return pd.DataFrame(rows)
 
 
@@ -145,7 +157,7 @@ def schema(host: Host, args: argparse.Namespace) -> pd.DataFrame:
     if not args.entity:
         raise CMPivotError("%cmpivot schema needs an entity name", hint="for example: %cmpivot schema Process")
     try:
-        entity = catalog.entity(args.entity)
+        entity = _catalog(host).entity(args.entity)
     except KeyError as err:
         raise CMPivotError(str(err.args[0])) from None
     return pd.DataFrame([{"Column": c.name, "Type": str(c.type), "Unit": c.unit or "", "Note": c.note or ""}

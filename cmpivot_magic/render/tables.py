@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..results import CACHED_ROW_CLASS, CACHED_ROW_STYLE, cached_rows_mask, grey_cached_rows
+
 if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
     from ..results import QueryResult
 
 _OFFLINE_READY = False
@@ -31,18 +35,35 @@ def ensure_offline_tables() -> None:
     _OFFLINE_READY = True
 
 
-def table_html(df: pd.DataFrame, *, limit: int, caption: str | None = None) -> str:
-    """An interactive table of the first ``limit`` rows (all rows are in ``df``; the caption says so)."""
+def table_html(df: pd.DataFrame, *, limit: int, caption: str | None = None,
+               cached: set[str] | None = None) -> str:
+    """An interactive table of the first ``limit`` rows (all rows are in ``df``; the caption says so).
+    Rows of the ``cached`` devices (answered from their last hardware inventory) are greyed."""
     shown = df.head(limit)
+    mask = cached_rows_mask(shown, cached or set())
     try:
         from itables import to_html_datatable
 
-        table = to_html_datatable(shown, caption=None, connected=False, maxBytes=0, showIndex=False,
-                                  classes="display compact", warn_on_unexpected_types=False)
+        if any(mask):  # a Styler is rendered by pandas (its own size and type handling)
+            # allow_html is safe here: _greyed escapes every cell (device data is never markup)
+            table = to_html_datatable(_greyed(shown, mask), caption=None, connected=False, showIndex=False,
+                                      classes="display compact", allow_html=True)
+        else:
+            table = to_html_datatable(shown, caption=None, connected=False, maxBytes=0, showIndex=False,
+                                      classes="display compact", warn_on_unexpected_types=False)
     except ImportError:  # pragma: no cover - itables is a dependency; this is the static fallback
-        table = shown.to_html(index=False, border=0, na_rep="")
+        table = grey_cached_rows(shown.to_html(index=False, border=0, na_rep=""), shown, cached or set())
     cap = f'<div class="cmpivot-caption"><small>{html.escape(caption)}</small></div>' if caption else ""
     return f"{table}{cap}"
+
+
+def _greyed(frame: pd.DataFrame, mask: list[bool]) -> Styler:
+    """The frame styled as the console shows cached rows: greyed, with ``CACHED_ROW_CLASS``."""
+    classes = pd.DataFrame([[CACHED_ROW_CLASS if m else ""] * frame.shape[1] for m in mask],
+                           index=frame.index, columns=frame.columns)
+    styles = classes.map(lambda c: CACHED_ROW_STYLE if c else "")
+    return (frame.style.format(escape="html", na_rep="").set_td_classes(classes)
+            .apply(lambda _: styles, axis=None).hide(axis="index"))
 
 
 def status_html(status: pd.DataFrame, *, open_: bool = False) -> str:
@@ -58,6 +79,6 @@ def result_html(result: QueryResult, *, limit: int, show_table: bool = True) -> 
     parts = [f"<div class='cmpivot-summary'><b>{html.escape(result.summary)}</b> "
              f"<small>· operation {result.operation_id} · {html.escape(result.connection)}</small></div>"]
     if show_table:
-        parts.append(table_html(result.df, limit=limit, caption=result.caption(limit)))
+        parts.append(table_html(result.df, limit=limit, caption=result.caption(limit), cached=result.inventory_devices))
         parts.append(status_html(result.status))
     return "".join(parts)

@@ -20,13 +20,17 @@ the session over the union of the devices' rows, as with every backend. Where:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pandas as pd
+import polars as pl
 import requests
 
+from ...catalog import Catalog, Entity
 from ...errors import CMPivotError
 from ..base import DeviceRequest, Target
 from ..targets import DEFAULT_COLLECTION, check_target_args, resolve_device_names
@@ -34,10 +38,12 @@ from .actions import SiteActions
 from .auth.credentials import Credentials
 from .auth.options import MSAL_OPTIONS, credentials_for
 from .client import AdminServiceClient, get_field
+from .inventory import read_inventory_rows
 from .operation import AdminServiceOperation, CollectionOperation, DevicesOperation, PollPolicy
 from .recording.record import RecordingSession, recording_session
 from .recording.replay import replay_options
 from .rows import parse_datetime
+from .site_catalog import read_site_catalog
 from .transport import Policy
 
 OPTIONS = ("token", "auth", "verify", "session", "record", "request_timeout", "retries", "backoff", "max_rate",
@@ -63,6 +69,20 @@ class AdminServiceBackend:
         self.site_favorites, self.save_site_favorite = actions.site_favorites, actions.save_site_favorite
         self.delete_site_favorite, self.scripts = actions.delete_site_favorite, actions.scripts
         self.run_script, self.resume_script = actions.run_script, actions.resume_script
+        self.catalog_cache: Path | None = None
+        """Where the site's inventory classes are kept between connections (None: not kept)."""
+        self._catalog: Catalog | None = None
+
+    def catalog(self, refresh: bool = False) -> Catalog:
+        """The documented entities plus the site's inventory classes, read once per connection
+        (and kept in ``catalog_cache``); the documented list, open world, where they cannot be read."""
+        if self._catalog is None or refresh:
+            self._catalog = read_site_catalog(self.client, cache_dir=self.catalog_cache, refresh=refresh)
+        return self._catalog
+
+    def inventory_rows(self, entity: Entity, targets: Sequence[Target], now: dt.datetime) -> pl.DataFrame | None:
+        """The devices' rows from the site's last hardware inventory, in batches (``inventory.py``)."""
+        return read_inventory_rows(self.client, entity, targets)
 
     @classmethod
     def from_url(cls, url: str, *, profile: str = "onprem", **options: Any) -> AdminServiceBackend:

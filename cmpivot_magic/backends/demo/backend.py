@@ -8,6 +8,7 @@ speed`` seconds of wall-clock time, so a notebook shows devices answering live.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Sequence
 from functools import cached_property
@@ -15,13 +16,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
+from ...catalog import Entity
 from ...errors import CMPivotError
 from ..base import ScriptInfo, Target, next_operation_id, url_options
 from ..tables import TableBackend, TableOperation, Timeline
 from ..targets import DEFAULT_COLLECTION, check_target_args, resolve_device_names
+from .inventory_snapshot import inventory_rows
 from .scripts import LIBRARY, demo_script_replies
 from .site import DemoSite
+from .site_classes import demo_catalog
 
 DEFAULTS = {"devices": 200, "seed": 7, "offline": 0.1, "failure": 0.02, "ps4": 0.03}
 
@@ -58,8 +63,14 @@ class DemoBackend(TableBackend):
         return cls(url, profile, site, Timeline(clock, speed), max_bytes)
 
     def __init__(self, url: str, profile: str, site: DemoSite, timeline: Timeline, max_result_bytes: int) -> None:
-        super().__init__(url, profile, site, site, timeline, max_result_bytes)
+        super().__init__(url, profile, site, site, timeline, max_result_bytes, entities=demo_catalog())
         self.site = site
+
+    def inventory_rows(self, entity: Entity, targets: Sequence[Target], now: dt.datetime) -> pl.DataFrame | None:
+        """The devices' rows from the demo site's last hardware inventory (``inventory_snapshot``)."""
+        if not entity.inventoried or not targets:
+            return None
+        return inventory_rows(self.site, entity, [t.resource_id for t in targets], now).drop("ResourceID")
 
     @cached_property
     def _devices(self) -> pd.DataFrame:
