@@ -76,7 +76,9 @@ def test_exported_report_searches_its_tables_and_shows_charts_offline(report: Pa
             page.screenshot(path=str(ARTIFACTS / "report-05.png"), full_page=True)
 
             # the low-disk table: the one whose header has PctFree
-            table = page.locator("div.dt-container").filter(has=page.locator("th", has_text="PctFree"))
+            # (visible: for a styled frame — greyed rows from inventory — itables also keeps a hidden
+            # no-JavaScript copy of the table under the same id, which DataTables wraps too)
+            table = page.locator("div.dt-container").filter(has=page.locator("th", has_text="PctFree"), visible=True)
             assert table.count() == 1
             rows = table.locator("tbody tr")
             info = table.locator(".dt-info")
