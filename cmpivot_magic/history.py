@@ -26,6 +26,7 @@ import pandas as pd
 import polars as pl
 
 from .backends.base import ANSWERED, DeviceReply, DeviceStatus, Target
+from .engine.frames import concat_rows
 from .errors import CMPivotError
 
 ENV = "CMPIVOT_MAGIC_HISTORY_DIR"
@@ -146,15 +147,19 @@ class HistoryStore:
             folder.mkdir(parents=True, exist_ok=True)
             name = f"{uuid.uuid4().hex}.parquet"
             tmp = folder / f".{name}.tmp"
-            pl.concat(frames, how="vertical_relaxed").write_parquet(tmp)
+            concat_rows(frames).write_parquet(tmp)
             os.replace(tmp, folder / name)  # atomic: readers see the whole file or none
             rows_file = f"{operation_id}/{name}"
         with self._db() as db:
+            # one transaction per batch: in autocommit mode every row is its own commit (and sync),
+            # 150 µs a device — the largest cost of a 15,000-device query before
+            db.execute("BEGIN")
             db.executemany(
                 "INSERT OR IGNORE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(operation_id, r.resource_id, r.device, r.status.value, 0 if r.rows is None else r.rows.height,
                   r.error, r.elapsed, rows_file if r.rows is not None and r.rows.height else None) for r in final],
             )
+            db.execute("COMMIT")
 
     def finish(self, operation_id: int, summary: str) -> None:
         with self._db() as db:

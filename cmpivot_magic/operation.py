@@ -166,8 +166,10 @@ def combine(session: Owner, request: DeviceRequest, operation_id: int, replies: 
     plan = q.plan
     # The union in target order, not arrival order: the same query over the same devices gives the
     # same rows in the same order however the replies raced (`top` and `take` break ties by it).
-    order = {t.resource_id: i for i, t in enumerate(request.targets)}
-    answered = sorted(replies.values(), key=lambda r: (order.get(r.resource_id, len(order)), r.resource_id))
+    # (a walk over the targets, not a sort with a key per reply; strays, if any, last by id)
+    targeted = {t.resource_id for t in request.targets}
+    answered = [r for r in map(replies.get, dict.fromkeys(t.resource_id for t in request.targets)) if r is not None]
+    answered += sorted((r for rid, r in replies.items() if rid not in targeted), key=lambda r: r.resource_id)
     with recursion_guard(q.text, q.ast):
         rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
     df = frames.to_pandas(rows, plan.schema, device_first=True)

@@ -87,14 +87,12 @@ class TableBackend:
         offline = self.device_facts.is_offline(ids)
         replies: list[tuple[float, DeviceReply]] = []
         answering: list[Target] = []
-        scans = _scans_of(request.query.plan)
-        for t, lat, off in zip(targets, latency, offline, strict=True):
+        errors = self._entity_errors(_scans_of(request.query.plan), ids)
+        for t, lat, off, error in zip(targets, latency.tolist(), offline.tolist(), errors, strict=True):
             if off:
                 replies.append((0.0, DeviceReply(t.name, t.resource_id, DeviceStatus.OFFLINE,
                                                  error="the device was offline when the query was sent", elapsed=0.0)))
                 continue
-            error = next((e for e in (self.device_facts.entity_error(ent, t.resource_id, args) for ent, args in scans)
-                          if e), None)
             if error:
                 replies.append((float(lat), DeviceReply(t.name, t.resource_id, DeviceStatus.FAILED, error=error,
                                                         elapsed=float(lat))))
@@ -104,6 +102,19 @@ class TableBackend:
         replies += self._answer(request, answering, lat_of)
         replies.sort(key=lambda r: r[0])
         return replies
+
+    def _entity_errors(self, scans: list[tuple[catalog.Entity, tuple[object, ...]]], ids: list[int]) -> list[str | None]:
+        """Each device's first error among the plan's scans, or None; all devices at once when
+        the facts can (``entity_errors``: the demo site), else device by device."""
+        first: list[str | None] = [None] * len(ids)
+        many = getattr(self.device_facts, "entity_errors", None)
+        for entity, args in scans:
+            if many is not None:
+                found = many(entity, ids, args)
+            else:
+                found = [self.device_facts.entity_error(entity, rid, args) for rid in ids]
+            first = [a or b for a, b in zip(first, found, strict=True)]
+        return first
 
     def _answer(self, request: DeviceRequest, answering: list[Target],
                 latency: dict[int, float]) -> list[tuple[float, DeviceReply]]:
