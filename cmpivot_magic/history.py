@@ -191,6 +191,13 @@ class HistoryStore:
         return StoredOperation(int(op), conn, query, tuple(Target(n, int(r)) for n, r in json.loads(targets)),
                                collection, dt.datetime.fromisoformat(now), float(timeout), finished is not None)
 
+    def rows_files(self, operation_id: int) -> list[Path]:
+        """The Parquet files holding an operation's rows (each indexed, so each complete)."""
+        with self._db() as db:
+            found = db.execute("SELECT rows_file FROM replies WHERE operation_id = ? AND rows_file IS NOT NULL "
+                               "GROUP BY rows_file ORDER BY MIN(rowid)", (operation_id,)).fetchall()
+        return [self.root / "rows" / f for (f,) in found]  # in the order they were written
+
     def replies(self, operation_id: int) -> dict[int, DeviceReply]:
         """The stored final replies of an operation, rows included."""
         with self._db() as db:

@@ -20,7 +20,7 @@ from .engine import frames
 from .history import HistoryStore
 from .language.limits import recursion_guard
 from .query import Query
-from .results import QueryResult, status_frame
+from .results import QueryResult, Rows, status_frame
 
 
 class Owner(Protocol):
@@ -172,11 +172,13 @@ def combine(session: Owner, request: DeviceRequest, operation_id: int, replies: 
     answered += sorted((r for rid, r in replies.items() if rid not in targeted), key=lambda r: r.resource_id)
     with recursion_guard(q.text, q.ast):
         rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
-    df = frames.to_pandas(rows, plan.schema, device_first=True)
+    # the rows stay polars; the pandas frame is made when ``result.df`` is first read
+    visible = sorted((name for name, _ in plan.schema.visible), key=lambda c: c != "Device")
+    df = Rows(rows.select(visible), lambda f: frames.to_pandas(f, plan.schema, device_first=True))
     status = status_frame(request.targets, replies, pending_reason=pending_reason)
-    return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,
+    return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,  # type: ignore[arg-type]
                        chart_spec=plan.render, finished=dt.datetime.now(dt.UTC), replies=dict(replies),
-                       targets=request.targets, now=request.now)
+                       targets=request.targets, now=request.now, history=session.history)
 
 
 __all__ = ["Operation", "Owner", "Progress", "combine"]

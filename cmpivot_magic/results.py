@@ -10,42 +10,78 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import polars as pl
 
 from .backends.base import ANSWERED, DeviceReply, DeviceStatus, Target
 from .errors import CMPivotError
 
 if TYPE_CHECKING:
     from .engine.plan import RenderSpec
+    from .history import HistoryStore
     from .query import Query
 
 STATUS_COLUMNS = ("Device", "ResourceId", "Status", "Rows", "Error", "Elapsed")
 DEFAULT_DISPLAY_ROWS = 50
 
 
+class Rows:
+    """An answer's rows kept in polars until someone asks for pandas (``QueryResult.df``).
+
+    ``to_pandas`` makes the user's frame from them, once. Its dtypes are the engine's
+    (``engine.frames.to_pandas``), chosen so the pandas frame stays close to the Arrow size: text is
+    pandas' ``str`` dtype, which on pandas 3 with pyarrow is Arrow-backed (no Python object per cell);
+    integers and booleans are pandas' nullable dtypes (numpy values plus a mask: 9 bytes for 8);
+    floats, datetimes and durations plain numpy. Dynamic values stay Python objects (lists and dicts
+    a user indexes into). Not ``ArrowDtype`` everywhere: existing callers compare frames and call
+    numpy-only methods on these columns, and the frame must behave as it always has."""
+
+    def __init__(self, frame: pl.DataFrame, to_pandas: Callable[[pl.DataFrame], pd.DataFrame]) -> None:
+        self.frame = frame
+        self._to_pandas = to_pandas
+
+    def to_pandas(self) -> pd.DataFrame:
+        return self._to_pandas(self.frame)
+
+
+class _LazyDf:
+    """``QueryResult.df``: set to a pandas frame (as callers always have) or to ``Rows``; a
+    ``Rows`` becomes pandas on first read, so a run that only aggregates, filters lazily or writes
+    Parquet never pays for the pandas copy of millions of rows."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> pd.DataFrame:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.slot]
+        if isinstance(value, Rows):
+            value = obj.__dict__[self.slot] = value.to_pandas()
+        return value
+
+    def __set__(self, obj: Any, value: pd.DataFrame | Rows) -> None:
+        obj.__dict__[self.slot] = value
+        obj.__dict__["_rows"] = value.frame if isinstance(value, Rows) else None
+
+
 def status_frame(targets: Iterable[Target], replies: dict[int, DeviceReply], pending_reason: str | None = None) -> pd.DataFrame:
     """One row per target: the final reply's status, or Pending."""
-    # built column by column (one list per column, no row tuples): 150,000 targets in ~0.1 s
-    device: list[str] = []
-    rid: list[int] = []
-    status: list[str] = []
-    count: list[int] = []
-    error: list[str | None] = []
-    elapsed: list[float | None] = []
+    # built column by column (a list per column, no row tuples): 150,000 targets in ~0.1 s
+    targets = list(targets)
+    found = [replies.get(t.resource_id) for t in targets]
     pending = DeviceStatus.PENDING.value
-    for t in targets:
-        r = replies.get(t.resource_id)
-        if r is None:
-            device.append(t.name), rid.append(t.resource_id), status.append(pending)
-            count.append(0), error.append(pending_reason), elapsed.append(None)
-        else:
-            device.append(r.device), rid.append(r.resource_id), status.append(r.status.value)
-            count.append(0 if r.rows is None else r.rows.height), error.append(r.error), elapsed.append(r.elapsed)
+    device = [t.name if r is None else r.device for t, r in zip(targets, found, strict=True)]
+    rid = [t.resource_id if r is None else r.resource_id for t, r in zip(targets, found, strict=True)]
+    status = [pending if r is None else r.status.value for r in found]
+    count = [0 if r is None or r.rows is None else r.rows.height for r in found]
+    error = [pending_reason if r is None else r.error for r in found]
+    elapsed = [None if r is None else r.elapsed for r in found]
     return pd.DataFrame({
         "Device": pd.Series(device, dtype=object),
         "ResourceId": pd.array(rid, dtype="Int64"),
@@ -86,7 +122,7 @@ class QueryResult:
     Retrying it or re-evaluating its rows are pipeline steps: ``Session.retry(result)`` and
     ``Session.requery(result, text)``."""
 
-    df: pd.DataFrame
+    df: pd.DataFrame  # a pandas frame or ``Rows`` (made pandas when first read): see _LazyDf below
     status: pd.DataFrame
     query: Query
     operation_id: int
@@ -102,6 +138,45 @@ class QueryResult:
     now: dt.datetime | None = field(default=None, repr=False)
     """The query's clock reading (what ``now()`` and ``ago()`` read): ``Session.retry`` and
     ``Session.requery`` evaluate at the same instant."""
+    history: HistoryStore | None = field(default=None, repr=False, compare=False)
+    """The store holding the operation's rows as Parquet (what ``lazy()`` scans), if it has one."""
+
+    @property
+    def polars(self) -> pl.DataFrame:
+        """The rows as a polars frame (the one ``df`` is made from; no pandas copy is made)."""
+        rows: pl.DataFrame | None = self.__dict__.get("_rows")
+        return rows if rows is not None else pl.from_pandas(self.df)
+
+    def lazy(self) -> pl.LazyFrame:
+        """The rows as a polars ``LazyFrame`` over the operation's Parquet files in the history store,
+        so an answer larger than memory can be filtered and aggregated without loading it.
+
+        The stored rows arrive batch by batch: they are ``df``'s rows in arrival order, not target
+        order (sort if order matters). A query with a global part (summarize, top, sort …) has an
+        answer computed over the stored rows: then the frame is over that answer, in memory."""
+        if self.history is None:
+            raise CMPivotError(
+                "result.lazy() reads the operation's rows from the history store, and this result has none",
+                hint="history is off (CMPIVOT_MAGIC_HISTORY_DIR=off or history=None): connect with history on "
+                     "(the default, or history='path/to/folder'), or use result.polars for the rows in memory")
+        plan = self.query.plan
+        if plan.global_part:
+            return self.polars.lazy()
+        files = self.history.rows_files(self.operation_id)
+        names = self.polars.columns
+        if not files:
+            return self.polars.clear().lazy()
+        frame = pl.scan_parquet(files)
+        stored = frame.collect_schema().names()
+        if "Device" in names and "Device" not in stored and "__device__" in stored:
+            frame = frame.rename({"__device__": "Device"})
+        return frame.select(names)
+
+    @property
+    def visible_rows(self) -> int:
+        """How many rows the answer has (without making the pandas frame)."""
+        rows: pl.DataFrame | None = self.__dict__.get("_rows")
+        return rows.height if rows is not None else len(self.df)
 
     def diff(self, before: QueryResult, key: list[str] | None = None) -> pd.DataFrame:
         """What changed since ``before``, per device: rows that appeared, disappeared or changed.
@@ -125,7 +200,12 @@ class QueryResult:
         return self.df.to_csv(path, index=False, **kwargs)
 
     def to_parquet(self, path: str | Path, **kwargs: Any) -> None:
-        """All rows as Parquet; dynamic (list/dict) cells are written as JSON text."""
+        """All rows as Parquet; dynamic (list/dict) cells are written as JSON text. From the polars
+        rows when the result has them (no pandas round trip: dynamic values are JSON text there)."""
+        rows: pl.DataFrame | None = self.__dict__.get("_rows")
+        if rows is not None and not kwargs:
+            rows.write_parquet(path)
+            return
         frame = self.df.copy()
         for c in frame.columns:
             if frame[c].dtype == object and frame[c].map(lambda v: isinstance(v, list | dict)).any():
@@ -151,6 +231,12 @@ class QueryResult:
         table = head.to_html(index=False, border=0, na_rep="") if len(head.columns) else ""
         return (f"<div><p><b>{html.escape(self.summary)}</b><br><small>{html.escape(self.caption())}</small></p>"
                 f"{table}</div>")
+
+
+# installed after the dataclass is made, so ``df`` stays a required field of __init__
+_descriptor = _LazyDf()
+_descriptor.__set_name__(QueryResult, "df")
+setattr(QueryResult, "df", _descriptor)  # noqa: B010 — mypy keeps seeing the declared pandas field
 
 
 def _default_key(result: QueryResult) -> list[str]:

@@ -197,7 +197,7 @@ class DemoSite:
         elif name == "epstatus":
             out[ps4 & self.fleet.is_server[pos]] = _NOT_RECOGNISED.format("Get-MpComputerStatus")
         own = self.fleet.failure[pos]
-        failing = np.not_equal(own, None)
+        failing = np.array([m is not None for m in own.tolist()], dtype=bool)
         out[failing] = [str(m) for m in own[failing]]
         return list(out.tolist())
 

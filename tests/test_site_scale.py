@@ -1,0 +1,104 @@
+"""Behaviour the site-scale speed-ups keep (issue 19), pinned at small sizes: the same rows and
+statuses as a device-by-device evaluation, ``lazy()`` over the stored Parquet equal to ``df``,
+``to_parquet`` without pandas, and the demo site's device limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+
+import cmpivot_magic as cm
+from cmpivot_magic.errors import CMPivotError
+
+SITE = "demo://?devices=400&seed=7&clock=virtual&ps4=0.2&failure=0.05"
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> cm.Session:
+    return cm.connect(SITE, history=tmp_path / "history")
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(frame.columns, nulls_last=True)
+
+
+@pytest.mark.parametrize("text", ["Process | project Device, Name, WorkingSetSize",
+                                  "Process | where Name == 'svchost.exe' | project Name, ProcessId",
+                                  "Administrators | project Device, Name"])
+def test_lazy_over_the_stored_rows_equals_df(session: cm.Session, text: str) -> None:
+    result = session.run(text)
+    lazy = result.lazy()
+    assert isinstance(lazy, pl.LazyFrame)
+    stored = lazy.collect()
+    assert stored.height == len(result.df) > 0
+    assert _sorted(stored).equals(_sorted(result.polars))
+    assert stored.columns == list(result.df.columns)
+    # filtered and aggregated without loading: the same answer as pandas gives
+    big = lazy.filter(pl.col(stored.columns[-1]).is_not_null()).select(pl.len()).collect().item()
+    assert big == int(result.df[stored.columns[-1]].notna().sum())
+
+
+def test_lazy_of_a_summarized_answer_is_the_answer(session: cm.Session) -> None:
+    result = session.run("OS | summarize count() by Caption")
+    assert result.lazy().collect().equals(result.polars)
+
+
+def test_lazy_without_history_says_how_to_turn_it_on() -> None:
+    result = cm.connect(SITE, history=None).run("OS | project Device, Caption")
+    with pytest.raises(CMPivotError, match="history store") as err:
+        result.lazy()
+    assert "history" in (err.value.hint or "")
+
+
+def test_df_is_made_from_the_polars_rows_once(session: cm.Session) -> None:
+    result = session.run("Process | project Device, Name, WorkingSetSize")
+    assert "_rows" in result.__dict__ and isinstance(result.__dict__["_df"], object)
+    first = result.df
+    assert result.df is first
+    assert list(first.columns) == ["Device", "Name", "WorkingSetSize"]
+    assert str(first["WorkingSetSize"].dtype) == "Int64"
+
+
+def test_to_parquet_round_trip(session: cm.Session, tmp_path: Path) -> None:
+    result = session.run("Process | project Device, Name, WorkingSetSize, CreationDate")
+    path = tmp_path / "rows.parquet"
+    result.to_parquet(path)
+    back = pd.read_parquet(path)
+    expected = result.df
+    assert list(back.columns) == list(expected.columns)
+    assert back["Name"].tolist() == expected["Name"].tolist()
+    assert back["WorkingSetSize"].tolist() == expected["WorkingSetSize"].tolist()
+    assert (pd.to_datetime(back["CreationDate"], utc=True) == expected["CreationDate"]).all()
+
+
+def test_rows_and_statuses_equal_a_device_by_device_run(tmp_path: Path) -> None:
+    """The batched, vectorised path gives what asking each device alone gives."""
+    s = cm.connect(SITE, history=None)
+    text = "Administrators | project Device, Name"  # fails on PowerShell 4 devices
+    whole = s.run(text)
+    names = whole.status["Device"].tolist()[:40]
+    for name in names[:40:8]:
+        alone = s.run(text, devices=[name])
+        mine = whole.df[whole.df["Device"] == name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone.df, mine)
+        row = whole.status[whole.status["Device"] == name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone.status, row)
+    assert set(whole.status["Status"]) >= {"Completed", "Failed", "Offline"}
+
+
+def test_demo_site_takes_a_whole_primary_site() -> None:
+    with pytest.raises(CMPivotError, match="150,000"):
+        cm.connect("demo://?devices=150001&clock=virtual", history=None)
+
+
+@pytest.mark.parametrize("entity", ["Administrators", "EPStatus", "OS", "Process"])
+def test_entity_errors_at_once_equal_device_by_device(entity: str) -> None:
+    from cmpivot_magic import catalog
+
+    site = cm.connect(SITE, history=None).backend.site  # type: ignore[attr-defined]
+    ids = site.devices.get_column("ResourceId").to_list()
+    ent = catalog.entity(entity)
+    assert site.entity_errors(ent, ids) == [site.entity_error(ent, rid) for rid in ids]
