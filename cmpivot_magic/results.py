@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,8 +45,8 @@ class Rows:
         self.frame = frame
         self._to_pandas = to_pandas
 
-    def to_pandas(self) -> pd.DataFrame:
-        return self._to_pandas(self.frame)
+    def to_pandas(self, part: pl.DataFrame | None = None) -> pd.DataFrame:
+        return self._to_pandas(self.frame if part is None else part)
 
 
 class _LazyDf:
@@ -171,6 +171,16 @@ class QueryResult:
         if "Device" in names and "Device" not in stored and "__device__" in stored:
             frame = frame.rename({"__device__": "Device"})
         return frame.select(names)
+
+    def batches(self, rows: int = 200_000) -> Iterator[pd.DataFrame]:
+        """The rows as pandas frames of at most ``rows`` rows, made one at a time (what the CLI
+        streams as CSV: the whole pandas frame is never built). At least one frame, for the header."""
+        held = self.__dict__.get("_df")
+        if not isinstance(held, Rows):
+            yield self.df
+            return
+        for start in range(0, max(held.frame.height, 1), rows):
+            yield held.to_pandas(held.frame.slice(start, rows))
 
     @property
     def visible_rows(self) -> int:

@@ -102,3 +102,23 @@ def test_entity_errors_at_once_equal_device_by_device(entity: str) -> None:
     ids = site.devices.get_column("ResourceId").to_list()
     ent = catalog.entity(entity)
     assert site.entity_errors(ent, ids) == [site.entity_error(ent, rid) for rid in ids]
+
+
+def test_cli_csv_streams_the_same_text_and_parquet_needs_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from cmpivot_magic import cli, results
+
+    monkeypatch.setenv("CMPIVOT_MAGIC_HISTORY_DIR", "off")
+    url = "demo://?devices=60&seed=7&clock=virtual"
+    text = "Process | project Device, Name, WorkingSetSize, CreationDate"
+    out, err = io.StringIO(), io.StringIO()
+    original = results.QueryResult.batches
+    monkeypatch.setattr(results.QueryResult, "batches", lambda self, rows=200_000: original(self, 997))
+    assert cli.main(["-c", url, "-f", "csv", text], stdout=out, stderr=err) == 0
+    expected = cm.connect(url, history=None).run(text).df.to_csv(index=False)
+    assert out.getvalue() == expected
+    assert cli.main(["-c", url, "-f", "parquet", text], stdout=io.StringIO(), stderr=err) == 2
+    path = tmp_path / "rows.parquet"
+    assert cli.main(["-c", url, "-f", "parquet", "-o", str(path), text], stdout=io.StringIO(), stderr=err) == 0
+    assert pl.read_parquet(path).height == len(pd.read_csv(io.StringIO(expected)))
