@@ -95,6 +95,14 @@ def _instance_counts(fleet: Fleet, rng: np.random.Generator) -> np.ndarray:
 
 @generates("Process")
 def process(request: Request) -> pl.DataFrame:
+    # in two steps, so the generation's temporaries (a dozen arrays of a row each: ~4 GB at
+    # 150,000 devices) are freed before the user names are written into the paths
+    frame, tpl = _processes(request)
+    return _with_users(frame, request.fleet, tpl)
+
+
+def _processes(request: Request) -> tuple[pl.DataFrame, np.ndarray]:
+    """Every device's processes (paths still holding ``{user}``), and each row's template."""
     fleet = request.fleet
     rng = request.rng()
     n, count = fleet.n, len(TEMPLATES)
@@ -116,6 +124,7 @@ def process(request: Request) -> pl.DataFrame:
         pid[tpl == list(names).index(name)] = value
 
     ppid = _parent_ids(pid, flat, dev, tpl, rng)
+    del cells, steps, total, before, flat
 
     boot = fleet.boot_age[dev]
     logon = boot - rng.integers(30, 900, n)[dev]
@@ -126,6 +135,7 @@ def process(request: Request) -> pl.DataFrame:
     np.clip(age, 0, boot, out=age)
     system = tpl == _INDEX_OF["System"]
     age[system] = boot[system]
+    del order_offset, anytime, start_kind, starts, logon, system
 
     # One draw sizes a process (working set, threads and handles grow together), one its CPU time.
     size = np.exp(rng.standard_normal(rows, dtype=np.float32) * np.float32(0.4))
@@ -153,7 +163,7 @@ def process(request: Request) -> pl.DataFrame:
         "KernelModeTime": (cpu * 0.4).astype(np.int64), "UserModeTime": (cpu * 0.6).astype(np.int64),
         "Description": gathered["Description"],
     })
-    return _with_users(frame, fleet, tpl)
+    return frame, tpl
 
 
 def _parent_ids(pid: np.ndarray, flat: np.ndarray, dev: np.ndarray, tpl: np.ndarray,
