@@ -122,3 +122,41 @@ def test_cli_csv_streams_the_same_text_and_parquet_needs_a_file(tmp_path: Path, 
     path = tmp_path / "rows.parquet"
     assert cli.main(["-c", url, "-f", "parquet", "-o", str(path), text], stdout=io.StringIO(), stderr=err) == 0
     assert pl.read_parquet(path).height == len(pd.read_csv(io.StringIO(expected)))
+
+
+_KILLED = """
+import os, sys
+import cmpivot_magic as cm
+s = cm.connect(sys.argv[1], history=sys.argv[2])
+op = s.submit("Process | project Device, Name, ProcessId")
+print(op.id, flush=True)
+for p in op.updates(poll=0.05):
+    if p.answered >= 1000:
+        os._exit(9)   # the kernel dies mid-operation: no cleanup, no result
+"""
+
+
+def test_resume_after_a_kill_at_a_few_thousand_devices(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from cmpivot_magic.history import HistoryStore
+
+    url = "demo://?devices=3000&seed=7&clock=real&speed=40&offline=0.1&failure=0.05"
+    root = tmp_path / "history"
+    proc = subprocess.run([sys.executable, "-c", _KILLED, url, str(root)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ})
+    assert proc.returncode == 9, proc.stderr
+    op_id = int(proc.stdout.split()[0])
+    assert 1000 <= len(HistoryStore(root).replies(op_id)) < 3000  # part of the devices had answered
+
+    result = cm.connect(url, history=root).resume(op_id).result()
+    assert result.status["Device"].is_unique and len(result.status) == 3000
+    assert not (result.status["Status"] == "Pending").any()
+    fresh = cm.connect(url.replace("clock=real&speed=40", "clock=virtual"), history=None).run(
+        "Process | project Device, Name, ProcessId")
+    assert _sorted(result.polars).equals(_sorted(fresh.polars))  # every device's rows exactly once
+    pd.testing.assert_frame_equal(result.status.drop(columns="Elapsed").sort_values("Device").reset_index(drop=True),
+                                  fresh.status.drop(columns="Elapsed").sort_values("Device").reset_index(drop=True))
+    assert _sorted(result.lazy().collect()).equals(_sorted(fresh.polars))
