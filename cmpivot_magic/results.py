@@ -82,14 +82,13 @@ def status_frame(targets: Iterable[Target], replies: dict[int, DeviceReply], pen
     count = [0 if r is None or r.rows is None else r.rows.height for r in found]
     error = [pending_reason if r is None else r.error for r in found]
     elapsed = [None if r is None else r.elapsed for r in found]
-    return pd.DataFrame({
-        "Device": pd.Series(device, dtype=object),
-        "ResourceId": pd.array(rid, dtype="Int64"),
-        "Status": pd.Series(status, dtype=object),
-        "Rows": pd.array(count, dtype="Int64"),
-        "Error": pd.Series(error, dtype=object),
-        "Elapsed": pd.array(elapsed, dtype="Float64"),
-    }, columns=list(STATUS_COLUMNS))
+    columns = {"Device": device, "ResourceId": rid, "Status": status, "Rows": count, "Error": error, "Elapsed": elapsed}
+    # dtypes inferred per column, as from rows; no targets: object columns, as from no rows
+    frame = pd.DataFrame(columns if targets else [], columns=list(STATUS_COLUMNS))
+    frame["ResourceId"] = frame["ResourceId"].astype("Int64")
+    frame["Rows"] = frame["Rows"].astype("Int64")
+    frame["Elapsed"] = frame["Elapsed"].astype("Float64")
+    return frame
 
 
 def summarize_status(status: pd.DataFrame) -> str:

@@ -142,8 +142,8 @@ def _processes(request: Request) -> tuple[pl.DataFrame, np.ndarray]:
     busy = np.exp(rng.standard_normal(rows, dtype=np.float32))
     ws_mb = np.array([t.ws_mb for t in TEMPLATES], dtype=np.float32)[tpl]
     ws = (ws_mb * size * MB).astype(np.int64) // 4096 * 4096
-    threads = np.maximum(1, np.array([t.threads for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int64)
-    handles = (np.array([t.handles for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int64)
+    threads = np.maximum(1, np.array([t.threads for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int32)
+    handles = (np.array([t.handles for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int32)
     cpu = age.astype(np.float32) * np.float32(2e4 / 50.0) * busy * ws_mb
     table = pl.DataFrame({
         "Name": names.tolist(),
@@ -153,13 +153,15 @@ def _processes(request: Request) -> tuple[pl.DataFrame, np.ndarray]:
     })
     gathered = table[tpl]
     frame = pl.DataFrame({
-        DEVICE: dev.astype(np.int32), "Name": gathered["Name"], "ProcessId": pid,
-        "ParentProcessId": ppid, "CommandLine": gathered["CommandLine"], "ExecutablePath": gathered["ExecutablePath"],
+        # small integers kept as int32 while cached (finish casts to the catalog's types): the
+        # site-wide table is 22M rows at 150,000 devices
+        DEVICE: dev.astype(np.int32), "Name": gathered["Name"], "ProcessId": pid.astype(np.int32),
+        "ParentProcessId": ppid.astype(np.int32), "CommandLine": gathered["CommandLine"], "ExecutablePath": gathered["ExecutablePath"],
         "CreationDate": age, "WorkingSetSize": ws,
         "VirtualSize": np.where(ws_mb < 0.01, 8192, ws * 3 + 2_199_023_255_552),
-        "PageFileUsage": (ws * 0.7).astype(np.int64) >> 10, "ThreadCount": threads, "HandleCount": handles,
-        "Priority": np.array([t.priority for t in TEMPLATES])[tpl],
-        "SessionId": np.array([t.session for t in TEMPLATES])[tpl],
+        "PageFileUsage": ((ws * 0.7).astype(np.int64) >> 10).astype(np.int32), "ThreadCount": threads, "HandleCount": handles,
+        "Priority": np.array([t.priority for t in TEMPLATES], dtype=np.int32)[tpl],
+        "SessionId": np.array([t.session for t in TEMPLATES], dtype=np.int32)[tpl],
         "KernelModeTime": (cpu * 0.4).astype(np.int64), "UserModeTime": (cpu * 0.6).astype(np.int64),
         "Description": gathered["Description"],
     })
