@@ -16,7 +16,6 @@ from typing import Protocol
 
 from . import engine
 from .backends.base import ANSWERED, BackendOperation, DeviceReply, DeviceRequest, DeviceStatus, Target
-from .engine import frames
 from .history import HistoryStore
 from .language.limits import recursion_guard
 from .query import Query
@@ -174,7 +173,7 @@ def combine(session: Owner, request: DeviceRequest, operation_id: int, replies: 
         rows = engine.run_global_part(plan, [r.rows for r in answered if r.rows is not None], now=request.now)
     # the rows stay polars; the pandas frame is made when ``result.df`` is first read
     visible = sorted((name for name, _ in plan.schema.visible), key=lambda c: c != "Device")
-    df = Rows(rows.select(visible), lambda f: frames.to_pandas(f, plan.schema, device_first=True))
+    df = Rows(rows.select(visible), plan.schema)
     status = status_frame(request.targets, replies, pending_reason=pending_reason)
     return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,  # type: ignore[arg-type]
                        chart_spec=plan.render, finished=dt.datetime.now(dt.UTC), replies=dict(replies),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +22,7 @@ from .backends.base import ANSWERED, DeviceReply, DeviceStatus, Target
 from .errors import CMPivotError
 
 if TYPE_CHECKING:
-    from .engine.plan import RenderSpec
+    from .engine.plan import RenderSpec, Schema
     from .history import HistoryStore
     from .query import Query
 
@@ -41,12 +41,14 @@ class Rows:
     a user indexes into). Not ``ArrowDtype`` everywhere: existing callers compare frames and call
     numpy-only methods on these columns, and the frame must behave as it always has."""
 
-    def __init__(self, frame: pl.DataFrame, to_pandas: Callable[[pl.DataFrame], pd.DataFrame]) -> None:
+    def __init__(self, frame: pl.DataFrame, schema: Schema) -> None:
         self.frame = frame
-        self._to_pandas = to_pandas
+        self.schema = schema  # the plan's output schema: what the pandas dtypes follow
 
     def to_pandas(self, part: pl.DataFrame | None = None) -> pd.DataFrame:
-        return self._to_pandas(self.frame if part is None else part)
+        from .engine import frames  # the engine's polars/pandas boundary, imported when first needed
+
+        return frames.to_pandas(self.frame if part is None else part, self.schema, device_first=True)
 
 
 class _LazyDf:

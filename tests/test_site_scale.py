@@ -162,3 +162,4 @@ def test_resume_after_a_kill_at_a_few_thousand_devices(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(result.status.drop(columns="Elapsed").sort_values("Device").reset_index(drop=True),
                                   fresh.status.drop(columns="Elapsed").sort_values("Device").reset_index(drop=True))
     assert _sorted(result.lazy().collect()).equals(_sorted(fresh.polars))
+
