@@ -18,11 +18,14 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pandas as pd
 
 from .errors import CMPivotError
+
+if TYPE_CHECKING:
+    from .results import QueryResult
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     target = parser.add_mutually_exclusive_group()
     target.add_argument("-d", "--device", action="append", metavar="NAME", help="a device to query (repeatable)")
     target.add_argument("--collection", metavar="ID", help="a collection to query, e.g. SMS00001")
-    parser.add_argument("-f", "--format", choices=("table", "csv", "json"), default="table", help="row output format")
+    parser.add_argument("-f", "--format", choices=("table", "csv", "json", "parquet"), default="table",
+                        help="row output format (csv streams; parquet needs --output)")
+    parser.add_argument("-o", "--output", metavar="PATH", help="write the rows to this file instead of stdout")
     parser.add_argument("-t", "--timeout", type=float, metavar="S", help="seconds to wait for devices")
     parser.add_argument("--profile", choices=("onprem", "tenant-attach"), default="onprem",
                         help="tenant-attach applies the Intune admin center's rules")
@@ -128,8 +133,8 @@ def _run(text: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("cancelled: devices that had not answered are Pending", file=err)
     progress.end()
     result = operation.result()
-    _write_rows(result.df, args.format, out)
-    print(f"{result.summary} — operation {result.operation_id}, {len(result.df)} rows", file=err)
+    _write_result(result, args.format, args.output, out)
+    print(f"{result.summary} — operation {result.operation_id}, {result.visible_rows} rows", file=err)
     if args.status:
         print(_text_table(result.status), file=err)
     return 0
@@ -163,6 +168,25 @@ class _Progress:
         elif not self.terminal and self.last:
             print(self.last, file=self.stream, flush=True)
         self.last, self.shown = "", 0
+
+
+def _write_result(result: QueryResult, fmt: str, output: str | None, out: TextIO) -> None:
+    """Rows out without the whole pandas frame where the format allows: Parquet straight from the
+    polars rows, CSV in batches (the same text as one ``to_csv``); table and JSON as before."""
+    if fmt == "parquet":
+        if not output:
+            raise CMPivotError("--format parquet writes a file", hint="add --output rows.parquet")
+        result.to_parquet(output)
+        return
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as f:
+            _write_result(result, fmt, None, f)
+        return
+    if fmt == "csv":
+        for i, part in enumerate(result.batches()):
+            part.to_csv(out, index=False, header=i == 0)
+        return
+    _write_rows(result.df, fmt, out)
 
 
 def _write_rows(df: pd.DataFrame, fmt: str, out: TextIO) -> None:

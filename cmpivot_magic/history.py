@@ -26,6 +26,8 @@ import pandas as pd
 import polars as pl
 
 from .backends.base import ANSWERED, DeviceReply, DeviceStatus, Target
+from .backends.tables import split_by_device
+from .engine.frames import concat_rows
 from .errors import CMPivotError
 
 ENV = "CMPIVOT_MAGIC_HISTORY_DIR"
@@ -157,15 +159,19 @@ class HistoryStore:
             folder.mkdir(parents=True, exist_ok=True)
             name = f"{uuid.uuid4().hex}.parquet"
             tmp = folder / f".{name}.tmp"
-            pl.concat(frames, how="vertical_relaxed").write_parquet(tmp)
+            concat_rows(frames).write_parquet(tmp, compression="lz4")  # 3x faster to write than zstd
             os.replace(tmp, folder / name)  # atomic: readers see the whole file or none
             rows_file = f"{operation_id}/{name}"
         with self._db() as db:
+            # one transaction per batch: in autocommit mode every row is its own commit (and sync),
+            # 150 µs a device — the largest cost of a 15,000-device query before
+            db.execute("BEGIN")
             db.executemany(
                 "INSERT OR IGNORE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(operation_id, r.resource_id, r.device, r.status.value, 0 if r.rows is None else r.rows.height,
                   r.error, r.elapsed, rows_file if r.rows is not None and r.rows.height else None) for r in final],
             )
+            db.execute("COMMIT")
 
     def finish(self, operation_id: int, summary: str) -> None:
         with self._db() as db:
@@ -227,22 +233,31 @@ class HistoryStore:
         return StoredOperation(int(op), conn, query, tuple(Target(n, int(r)) for n, r in json.loads(targets)),
                                collection, dt.datetime.fromisoformat(now), float(timeout), finished is not None)
 
+    def rows_files(self, operation_id: int) -> list[Path]:
+        """The Parquet files holding an operation's rows (each indexed, so each complete)."""
+        with self._db() as db:
+            found = db.execute("SELECT rows_file FROM replies WHERE operation_id = ? AND rows_file IS NOT NULL "
+                               "GROUP BY rows_file ORDER BY MIN(rowid)", (operation_id,)).fetchall()
+        return [self.root / "rows" / f for (f,) in found]  # in the order they were written
+
     def replies(self, operation_id: int) -> dict[int, DeviceReply]:
         """The stored final replies of an operation, rows included."""
         with self._db() as db:
             rows = db.execute("SELECT resource_id, device, status, row_count, error, elapsed, rows_file "
                               "FROM replies WHERE operation_id = ?", (operation_id,)).fetchall()
-        files: dict[str, pl.DataFrame] = {}
+        # each file is read and split by device once (zero-copy slices), not filtered once per
+        # device: that was quadratic, minutes for a resume at 150,000 devices
+        files: dict[str, dict[str, pl.DataFrame]] = {}
         out: dict[int, DeviceReply] = {}
         for rid, device, status, count, error, elapsed, rows_file in rows:
             frame = None
             if rows_file:
                 if rows_file not in files:
-                    files[rows_file] = pl.read_parquet(self.root / "rows" / rows_file)
-                batch = files[rows_file]
-                device_col = "Device" if "Device" in batch.columns else "__device__"
-                frame = batch.filter(pl.col(device_col) == device)
-                if frame.height != count:
+                    batch = pl.read_parquet(self.root / "rows" / rows_file)
+                    device_col = "Device" if "Device" in batch.columns else "__device__"
+                    files[rows_file] = split_by_device(batch, device_col)
+                frame = files[rows_file].get(device)
+                if frame is None or frame.height != count:
                     raise CMPivotError(f"history for operation {operation_id} is inconsistent for {device}")
             out[int(rid)] = DeviceReply(device, int(rid), DeviceStatus(status), frame, error, elapsed)
         return out

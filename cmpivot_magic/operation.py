@@ -14,14 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+import polars as pl
+
 from . import engine
 from .backends.base import ANSWERED, BackendOperation, DeviceReply, DeviceRequest, DeviceStatus, Target
 from .backends.cached_rows import CachedRows, cached_rows, needs_cached
-from .engine import frames
 from .history import HistoryStore
 from .language.limits import recursion_guard
 from .query import Query
-from .results import QueryResult, status_frame
+from .results import QueryResult, Rows, status_frame
 
 
 class Owner(Protocol):
@@ -183,21 +184,30 @@ def combine(session: Owner, request: DeviceRequest, operation_id: int, replies: 
     plan = q.plan
     # The union in target order, not arrival order: the same query over the same devices gives the
     # same rows in the same order however the replies raced (`top` and `take` break ties by it).
+    # (a walk over the targets, not a sort with a key per reply; strays, if any, last by id). A
+    # device without live rows takes its cached rows, when it has some standing in.
     order = {t.resource_id: i for i, t in enumerate(request.targets)}
-    answered = sorted(replies.values(), key=lambda r: (order.get(r.resource_id, len(order)), r.resource_id))
-    sources = [(order.get(r.resource_id, len(order)), r.resource_id, r.rows) for r in answered if r.rows is not None]
     standing_in = {rid: c for rid, c in (cached or {}).items()
                    if rid in order and needs_cached(request.targets[order[rid]], replies)}
-    sources += [(order[rid], rid, c.rows) for rid, c in standing_in.items()]
-    sources.sort(key=lambda s: (s[0], s[1]))
+    sources: list[pl.DataFrame] = []
+    for rid in order:
+        reply = replies.get(rid)
+        if reply is not None and reply.rows is not None:
+            sources.append(reply.rows)
+        elif rid in standing_in:
+            sources.append(standing_in[rid].rows)
+    strays = sorted((r for rid, r in replies.items() if rid not in order), key=lambda r: r.resource_id)
+    sources += [r.rows for r in strays if r.rows is not None]
     with recursion_guard(q.text, q.ast):
-        rows = engine.run_global_part(plan, [s[2] for s in sources], now=request.now)
-    df = frames.to_pandas(rows, plan.schema, device_first=True)
+        rows = engine.run_global_part(plan, sources, now=request.now)
+    # the rows stay polars; the pandas frame is made when ``result.df`` is first read
+    visible = sorted((name for name, _ in plan.schema.visible), key=lambda c: c != "Device")
+    df = Rows(rows.select(visible), plan.schema)
     inventory = {rid: (c.rows.height, c.inventoried) for rid, c in standing_in.items()}
     status = status_frame(request.targets, replies, pending_reason=pending_reason, inventory=inventory)
-    return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,
+    return QueryResult(df=df, status=status, query=q, operation_id=operation_id, connection=session.url,  # type: ignore[arg-type]
                        chart_spec=plan.render, finished=dt.datetime.now(dt.UTC), replies=dict(replies),
-                       targets=request.targets, now=request.now)
+                       targets=request.targets, now=request.now, history=session.history)
 
 
 __all__ = ["Operation", "Owner", "Progress", "combine"]

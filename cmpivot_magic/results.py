@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import polars as pl
 
 from .backends.base import ANSWERED, DeviceReply, DeviceStatus, Target
 from .errors import CMPivotError
 
 if TYPE_CHECKING:
-    from .engine.plan import RenderSpec
+    from .engine.plan import RenderSpec, Schema
+    from .history import HistoryStore
     from .query import Query
 
 DEVICE_SETS = {"offline": ("Offline",), "failed": ("Failed",), "pending": ("Pending",),
@@ -31,23 +33,70 @@ STATUS_COLUMNS = ("Device", "ResourceId", "Status", "Rows", "Error", "Elapsed", 
 DEFAULT_DISPLAY_ROWS = 50
 
 
+class Rows:
+    """An answer's rows kept in polars until someone asks for pandas (``QueryResult.df``).
+
+    ``to_pandas`` makes the user's frame from them, once. Its dtypes are the engine's
+    (``engine.frames.to_pandas``), chosen so the pandas frame stays close to the Arrow size: text is
+    pandas' ``str`` dtype, which on pandas 3 with pyarrow is Arrow-backed (no Python object per cell);
+    integers and booleans are pandas' nullable dtypes (numpy values plus a mask: 9 bytes for 8);
+    floats, datetimes and durations plain numpy. Dynamic values stay Python objects (lists and dicts
+    a user indexes into). Not ``ArrowDtype`` everywhere: existing callers compare frames and call
+    numpy-only methods on these columns, and the frame must behave as it always has."""
+
+    def __init__(self, frame: pl.DataFrame, schema: Schema) -> None:
+        self.frame = frame
+        self.schema = schema  # the plan's output schema: what the pandas dtypes follow
+
+    def to_pandas(self, part: pl.DataFrame | None = None) -> pd.DataFrame:
+        from .engine import frames  # the engine's polars/pandas boundary, imported when first needed
+
+        return frames.to_pandas(self.frame if part is None else part, self.schema, device_first=True)
+
+
+class _LazyDf:
+    """``QueryResult.df``: set to a pandas frame (as callers always have) or to ``Rows``; a
+    ``Rows`` becomes pandas on first read, so a run that only aggregates, filters lazily or writes
+    Parquet never pays for the pandas copy of millions of rows."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> pd.DataFrame:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.slot]
+        if isinstance(value, Rows):
+            value = obj.__dict__[self.slot] = value.to_pandas()
+        return value
+
+    def __set__(self, obj: Any, value: pd.DataFrame | Rows) -> None:
+        obj.__dict__[self.slot] = value
+        obj.__dict__["_rows"] = value.frame if isinstance(value, Rows) else None
+
+
 def status_frame(targets: Iterable[Target], replies: dict[int, DeviceReply], pending_reason: str | None = None,
                  inventory: Mapping[int, tuple[int, dt.datetime | None]] | None = None) -> pd.DataFrame:
     """One row per target: the final reply's status, or Pending. ``inventory`` maps the devices
     that answered from their last hardware inventory to (their cached rows, when inventoried):
     their ``Rows`` count those rows and ``Inventory`` says when (null for live answers)."""
-    rows: list[tuple[Any, ...]] = []
+    # built column by column (a list per column, no row tuples): 150,000 targets in ~0.1 s
+    targets = list(targets)
     cached = inventory or {}
-    for t in targets:
-        r = replies.get(t.resource_id)
-        count, when = cached.get(t.resource_id, (0, None))
-        if r is None:
-            rows.append((t.name, t.resource_id, DeviceStatus.PENDING.value, count, pending_reason, None, when))
-        else:
-            if r.rows is not None:
-                count = r.rows.height
-            rows.append((r.device, r.resource_id, r.status.value, count, r.error, r.elapsed, when))
-    frame = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+    found = [replies.get(t.resource_id) for t in targets]
+    pending = DeviceStatus.PENDING.value
+    device = [t.name if r is None else r.device for t, r in zip(targets, found, strict=True)]
+    rid = [t.resource_id if r is None else r.resource_id for t, r in zip(targets, found, strict=True)]
+    status = [pending if r is None else r.status.value for r in found]
+    count = [cached.get(t.resource_id, (0, None))[0] if r is None or r.rows is None else r.rows.height
+             for t, r in zip(targets, found, strict=True)]
+    error = [pending_reason if r is None else r.error for r in found]
+    elapsed = [None if r is None else r.elapsed for r in found]
+    when = [cached.get(t.resource_id, (0, None))[1] for t in targets]
+    columns = {"Device": device, "ResourceId": rid, "Status": status, "Rows": count, "Error": error,
+               "Elapsed": elapsed, "Inventory": when}
+    # dtypes inferred per column, as from rows; no targets: object columns, as from no rows
+    frame = pd.DataFrame(columns if targets else [], columns=list(STATUS_COLUMNS))
     frame["Inventory"] = pd.to_datetime(frame["Inventory"], utc=True)
     frame["ResourceId"] = frame["ResourceId"].astype("Int64")
     frame["Rows"] = frame["Rows"].astype("Int64")
@@ -88,7 +137,7 @@ class QueryResult:
     Retrying it or re-evaluating its rows are pipeline steps: ``Session.retry(result)`` and
     ``Session.requery(result, text)``."""
 
-    df: pd.DataFrame
+    df: pd.DataFrame  # a pandas frame or ``Rows`` (made pandas when first read): see _LazyDf below
     status: pd.DataFrame
     query: Query
     operation_id: int
@@ -104,6 +153,55 @@ class QueryResult:
     now: dt.datetime | None = field(default=None, repr=False)
     """The query's clock reading (what ``now()`` and ``ago()`` read): ``Session.retry`` and
     ``Session.requery`` evaluate at the same instant."""
+    history: HistoryStore | None = field(default=None, repr=False, compare=False)
+    """The store holding the operation's rows as Parquet (what ``lazy()`` scans), if it has one."""
+
+    @property
+    def polars(self) -> pl.DataFrame:
+        """The rows as a polars frame (the one ``df`` is made from; no pandas copy is made)."""
+        rows: pl.DataFrame | None = self.__dict__.get("_rows")
+        return rows if rows is not None else pl.from_pandas(self.df)
+
+    def lazy(self) -> pl.LazyFrame:
+        """The rows as a polars ``LazyFrame`` over the operation's Parquet files in the history store,
+        so an answer larger than memory can be filtered and aggregated without loading it.
+
+        The stored rows arrive batch by batch: they are ``df``'s rows in arrival order, not target
+        order (sort if order matters). A query with a global part (summarize, top, sort …) has an
+        answer computed over the stored rows: then the frame is over that answer, in memory."""
+        if self.history is None:
+            raise CMPivotError(
+                "result.lazy() reads the operation's rows from the history store, and this result has none",
+                hint="history is off (CMPIVOT_MAGIC_HISTORY_DIR=off or history=None): connect with history on "
+                     "(the default, or history='path/to/folder'), or use result.polars for the rows in memory")
+        plan = self.query.plan
+        if plan.global_part:
+            return self.polars.lazy()
+        files = self.history.rows_files(self.operation_id)
+        names = self.polars.columns
+        if not files:
+            return self.polars.clear().lazy()
+        frame = pl.scan_parquet(files)
+        stored = frame.collect_schema().names()
+        if "Device" in names and "Device" not in stored and "__device__" in stored:
+            frame = frame.rename({"__device__": "Device"})
+        return frame.select(names)
+
+    def batches(self, rows: int = 200_000) -> Iterator[pd.DataFrame]:
+        """The rows as pandas frames of at most ``rows`` rows, made one at a time (what the CLI
+        streams as CSV: the whole pandas frame is never built). At least one frame, for the header."""
+        held = self.__dict__.get("_df")
+        if not isinstance(held, Rows):
+            yield self.df
+            return
+        for start in range(0, max(held.frame.height, 1), rows):
+            yield held.to_pandas(held.frame.slice(start, rows))
+
+    @property
+    def visible_rows(self) -> int:
+        """How many rows the answer has (without making the pandas frame)."""
+        rows: pl.DataFrame | None = self.__dict__.get("_rows")
+        return rows.height if rows is not None else len(self.df)
 
     def device_names(self, which: Sequence[str] | str | None = None) -> list[str]:
         """Device names to act on: the devices in the rows (``None``), a set from the status
@@ -161,7 +259,12 @@ class QueryResult:
         return self.df.to_csv(path, index=False, **kwargs)
 
     def to_parquet(self, path: str | Path, **kwargs: Any) -> None:
-        """All rows as Parquet; dynamic (list/dict) cells are written as JSON text."""
+        """All rows as Parquet; dynamic (list/dict) cells are written as JSON text. From the polars
+        rows when the result has them (no pandas round trip: dynamic values are JSON text there)."""
+        rows: pl.DataFrame | None = self.__dict__.get("_rows")
+        if rows is not None and not kwargs:
+            rows.write_parquet(path)
+            return
         frame = self.df.copy()
         for c in frame.columns:
             if frame[c].dtype == object and frame[c].map(lambda v: isinstance(v, list | dict)).any():
@@ -229,6 +332,10 @@ def grey_cached_rows(table: str, frame: pd.DataFrame, devices: set[str]) -> str:
     rows = [f'<tr class="{CACHED_ROW_CLASS}" style="{CACHED_ROW_STYLE}">' if cached else "<tr>"
             for cached in mask[: len(parts) - 1]]
     return head + "<tbody>" + parts[0] + "".join(r + p for r, p in zip(rows, parts[1:], strict=True))
+# installed after the dataclass is made, so ``df`` stays a required field of __init__
+_descriptor = _LazyDf()
+_descriptor.__set_name__(QueryResult, "df")
+setattr(QueryResult, "df", _descriptor)  # noqa: B010 — mypy keeps seeing the declared pandas field
 
 
 def _default_key(result: QueryResult) -> list[str]:

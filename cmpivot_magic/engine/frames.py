@@ -210,7 +210,18 @@ def union(frames: Sequence[pl.DataFrame], schema: Schema) -> pl.DataFrame:
     parts = [f if f.columns == names else f.select(names) for f in frames if f.height]
     if not parts:
         return empty_frame(schema)
-    return pl.concat(parts, how="vertical_relaxed", rechunk=False)
+    return concat_rows(parts)
+
+
+def concat_rows(parts: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """Frames with the same columns as one frame. Replies nearly always share their dtypes, and
+    polars concatenates those natively; ``vertical_relaxed`` (needed only when a column's dtype
+    differs, e.g. all-null in one reply) goes through a LazyFrame per part — 1.3 s for 130,000
+    one-row replies."""
+    try:
+        return pl.concat(parts, how="vertical", rechunk=False)
+    except pl.exceptions.SchemaError:
+        return pl.concat(parts, how="vertical_relaxed", rechunk=False)
 
 
 def device_first(frame: pl.DataFrame) -> pl.DataFrame:
@@ -222,6 +233,7 @@ def device_first(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 __all__ = [
+    "concat_rows",
     "device_first",
     "empty_frame",
     "ensure_device_column",

@@ -52,8 +52,8 @@ class DemoBackend(TableBackend):
             max_bytes = int(raw.get("max_result_bytes", 128_000))
         except ValueError as err:
             raise CMPivotError(f"bad demo:// option: {err}") from None
-        if not 1 <= size <= 50_000:
-            raise CMPivotError("demo:// devices must be between 1 and 50,000")
+        if not 1 <= size <= 150_000:
+            raise CMPivotError("demo:// devices must be between 1 and 150,000")
         if any(not 0 <= v <= 1 for v in rates.values()):
             raise CMPivotError("demo:// offline, failure and ps4 are fractions between 0 and 1")
         clock = raw.get("clock", "real")
@@ -88,13 +88,15 @@ class DemoBackend(TableBackend):
             return resolve_device_names(devices, self._devices, self.url)
         collection = collection or DEFAULT_COLLECTION
         try:
-            members = set(int(x) for x in np.asarray(self.site.members(collection)))
+            members = np.asarray(self.site.members(collection))
         except KeyError:
             ids = ", ".join(self.site.collections.get_column("CollectionID").to_list()[:8])
             raise CMPivotError(f"no collection '{collection}' on {self.url}", hint=f"collections: {ids}, …") from None
-        frame = self._devices
-        return tuple(Target(str(n), int(r)) for n, r in zip(frame["Name"], frame["ResourceId"], strict=True)
-                     if int(r) in members)
+        frame = self.site.devices  # site order, as before; membership tested for all devices at once
+        rids = frame.get_column("ResourceId").to_numpy()
+        keep = np.isin(rids, members)
+        names = frame.get_column("Name").filter(pl.Series(keep)).to_list()
+        return tuple(map(Target, map(str, names), rids[keep].tolist()))
 
     # ------------------------------------------------------------------ acting on the simulation
 

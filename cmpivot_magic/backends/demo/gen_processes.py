@@ -95,6 +95,14 @@ def _instance_counts(fleet: Fleet, rng: np.random.Generator) -> np.ndarray:
 
 @generates("Process")
 def process(request: Request) -> pl.DataFrame:
+    # in two steps, so the generation's temporaries (a dozen arrays of a row each: ~4 GB at
+    # 150,000 devices) are freed before the user names are written into the paths
+    frame, tpl = _processes(request)
+    return _with_users(frame, request.fleet, tpl)
+
+
+def _processes(request: Request) -> tuple[pl.DataFrame, np.ndarray]:
+    """Every device's processes (paths still holding ``{user}``), and each row's template."""
     fleet = request.fleet
     rng = request.rng()
     n, count = fleet.n, len(TEMPLATES)
@@ -116,6 +124,7 @@ def process(request: Request) -> pl.DataFrame:
         pid[tpl == list(names).index(name)] = value
 
     ppid = _parent_ids(pid, flat, dev, tpl, rng)
+    del cells, steps, total, before, flat
 
     boot = fleet.boot_age[dev]
     logon = boot - rng.integers(30, 900, n)[dev]
@@ -126,14 +135,15 @@ def process(request: Request) -> pl.DataFrame:
     np.clip(age, 0, boot, out=age)
     system = tpl == _INDEX_OF["System"]
     age[system] = boot[system]
+    del order_offset, anytime, start_kind, starts, logon, system
 
     # One draw sizes a process (working set, threads and handles grow together), one its CPU time.
     size = np.exp(rng.standard_normal(rows, dtype=np.float32) * np.float32(0.4))
     busy = np.exp(rng.standard_normal(rows, dtype=np.float32))
     ws_mb = np.array([t.ws_mb for t in TEMPLATES], dtype=np.float32)[tpl]
     ws = (ws_mb * size * MB).astype(np.int64) // 4096 * 4096
-    threads = np.maximum(1, np.array([t.threads for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int64)
-    handles = (np.array([t.handles for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int64)
+    threads = np.maximum(1, np.array([t.threads for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int32)
+    handles = (np.array([t.handles for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int32)
     cpu = age.astype(np.float32) * np.float32(2e4 / 50.0) * busy * ws_mb
     table = pl.DataFrame({
         "Name": names.tolist(),
@@ -143,17 +153,19 @@ def process(request: Request) -> pl.DataFrame:
     })
     gathered = table[tpl]
     frame = pl.DataFrame({
-        DEVICE: dev.astype(np.int32), "Name": gathered["Name"], "ProcessId": pid,
-        "ParentProcessId": ppid, "CommandLine": gathered["CommandLine"], "ExecutablePath": gathered["ExecutablePath"],
+        # small integers kept as int32 while cached (finish casts to the catalog's types): the
+        # site-wide table is 22M rows at 150,000 devices
+        DEVICE: dev.astype(np.int32), "Name": gathered["Name"], "ProcessId": pid.astype(np.int32),
+        "ParentProcessId": ppid.astype(np.int32), "CommandLine": gathered["CommandLine"], "ExecutablePath": gathered["ExecutablePath"],
         "CreationDate": age, "WorkingSetSize": ws,
         "VirtualSize": np.where(ws_mb < 0.01, 8192, ws * 3 + 2_199_023_255_552),
-        "PageFileUsage": (ws * 0.7).astype(np.int64) >> 10, "ThreadCount": threads, "HandleCount": handles,
-        "Priority": np.array([t.priority for t in TEMPLATES])[tpl],
-        "SessionId": np.array([t.session for t in TEMPLATES])[tpl],
+        "PageFileUsage": ((ws * 0.7).astype(np.int64) >> 10).astype(np.int32), "ThreadCount": threads, "HandleCount": handles,
+        "Priority": np.array([t.priority for t in TEMPLATES], dtype=np.int32)[tpl],
+        "SessionId": np.array([t.session for t in TEMPLATES], dtype=np.int32)[tpl],
         "KernelModeTime": (cpu * 0.4).astype(np.int64), "UserModeTime": (cpu * 0.6).astype(np.int64),
         "Description": gathered["Description"],
     })
-    return _with_users(frame, fleet, tpl)
+    return frame, tpl
 
 
 def _parent_ids(pid: np.ndarray, flat: np.ndarray, dev: np.ndarray, tpl: np.ndarray,

@@ -169,11 +169,13 @@ def finish(rows: pl.DataFrame, entity: Entity, names: pl.Series, now: dt.datetim
            positions: np.ndarray | None, columns: Sequence[str] | None) -> pl.DataFrame:
     """The table for the devices at ``positions`` (None = all): Device first, then the catalog's
     columns in order and type; columns outside ``columns`` (when given) are left null."""
+    wanted = None if columns is None else {c.lower() for c in columns}
+    if wanted is not None:  # drop unread columns before filtering: 3 of 17 Process columns, not all
+        rows = rows.select([c for c in rows.columns if c == DEVICE or c.lower() in wanted])
     if positions is not None:
         selected = np.zeros(names.len(), dtype=bool)
         selected[positions] = True
         rows = rows.filter(pl.Series(selected[rows[DEVICE].to_numpy()]))
-    wanted = None if columns is None else {c.lower() for c in columns}
     now_ns = int(now.timestamp()) * 1_000_000_000
     rows = rows.with_columns(names.gather(rows[DEVICE]).alias("Device"))
     exprs: list[pl.Expr] = [pl.col("Device")]

@@ -204,6 +204,24 @@ class DemoSite:
             return event_log_error(self.fleet, pos, log)
         return None
 
+    def entity_errors(self, entity: Entity, resource_ids: Ids, args: tuple[Any, ...] = ()) -> list[str | None]:
+        """``entity_error`` for many devices at once, from the fleet's arrays (no per-device calls
+        but for EventLog, whose errors depend on the log)."""
+        pos = self.positions(resource_ids)
+        name = entity.name.lower()
+        if name == "eventlog":
+            return [self.entity_error(entity, rid, args) for rid in self.fleet.rid[pos].tolist()]
+        out = np.full(pos.size, None, dtype=object)
+        ps4 = self.fleet.ps4[pos]
+        if entity.requires_powershell5:
+            out[ps4] = _NOT_RECOGNISED.format(_PS5_COMMANDS.get(name, "Get-LocalGroupMember"))
+        elif name == "epstatus":
+            out[ps4 & self.fleet.is_server[pos]] = _NOT_RECOGNISED.format("Get-MpComputerStatus")
+        own = self.fleet.failure[pos]
+        failing = np.array([m is not None for m in own.tolist()], dtype=bool)
+        out[failing] = [str(m) for m in own[failing]]
+        return list(out.tolist())
+
     # ---------------------------------------------------------------------------------- tables
 
     def table(self, entity: Entity, args: tuple[Any, ...], resource_ids: Ids,
