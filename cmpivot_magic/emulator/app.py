@@ -143,4 +143,4 @@ class AdminServiceApp:
         return operation
 
 
-__all__ = ["AdminServiceApp", "Request", "Response", "error"]
+__all__ = ["AdminServiceApp"]

@@ -37,7 +37,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .._optional import import_optional
-from .app import Response, error
 from .entra_wire import (
     PURPOSE,
     SigningKey,
@@ -52,6 +51,7 @@ from .entra_wire import (
     reply_json,
 )
 from .inventory import Grant
+from .routing import Response, error
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/cmpivot-magic/emulator")
 TENANT_ID = str(uuid.uuid5(NAMESPACE, "tenant"))

@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from .._optional import import_optional
-from .app import Response, error
+from .routing import Response, error
 
 RESERVED_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
 """Scopes msal adds to every request; they name no resource."""

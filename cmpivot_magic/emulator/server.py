@@ -39,10 +39,11 @@ from ..backends.demo.site import DemoSite
 from ..backends.demo.site_classes import demo_catalog
 from ..backends.tables import TableBackend, Timeline
 from ..errors import CMPivotError
-from .app import AdminServiceApp, Response, error
+from .app import AdminServiceApp
 from .entra import EntraStandIn
 from .faults import Fault, FaultSwitches
 from .inventory import Grant, Inventory
+from .routing import Response, error
 
 HOST = "127.0.0.1"
 

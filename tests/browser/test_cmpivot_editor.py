@@ -20,30 +20,19 @@ Screenshots go to ``test-artifacts/`` (git-ignored).
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lab_on_loopback import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SECONDS, lab_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
 PREBUILT = REPO / "labextension" / "prebuilt"
 EXTENSION = "cmpivot-magic-jupyterlab"
 NOTEBOOK = "cmpivot_editor.ipynb"
-SECONDS = 1000  # Playwright timeouts are in milliseconds
 
 pytestmark = pytest.mark.browser
 
@@ -55,69 +44,16 @@ PYTHON = 'import os\ndef double(x):\n    return x * 2  # twice\nprint("done", do
 CELLS = ["%load_ext cmpivot_magic\naccount = 'LocalSystem'", QUERY, PYTHON]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def write_notebook(path: Path) -> None:
-    cells = [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {}, "outputs": [],
-              "source": source} for i, source in enumerate(CELLS)]
-    path.write_text(json.dumps({
-        "cells": cells, "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    }))
-
-
-def start_lab(tmp_path: Path, *, extension_enabled: bool) -> tuple[subprocess.Popen[bytes], str]:
-    """JupyterLab on 127.0.0.1 serving the repository's prebuilt extension; (server, notebook URL)."""
-    root, config, settings, data = (tmp_path / n for n in ("root", "config", "settings", "data"))
-    for d in (root, config / "labconfig", settings / "@jupyterlab" / "notebook-extension", data / "labextensions"):
-        d.mkdir(parents=True)
+@contextmanager
+def editor_lab(tmp_path: Path, *, extension_enabled: bool) -> Iterator[str]:
+    """JupyterLab serving the repository's prebuilt extension (through ``JUPYTER_PATH``), or with
+    it disabled for the baseline; yields the notebook's URL."""
+    data = tmp_path / "data"
+    (data / "labextensions").mkdir(parents=True)
     (data / "labextensions" / EXTENSION).symlink_to(PREBUILT, target_is_directory=True)
-    write_notebook(root / NOTEBOOK)
-    (config / "jupyter_server_config.json").write_text(json.dumps({"LabApp": {
-        "news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}))
-    disabled = {"@jupyterlab/apputils-extension:announcements": True}
-    if not extension_enabled:
-        disabled[EXTENSION] = True
-    (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}))
-    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        json.dumps({"windowingMode": "none"}))
-    port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTER_PATH": str(data), "IPYTHONDIR": str(tmp_path / "ipython"), "MPLBACKEND": "Agg"}
-    log = tmp_path / "jupyterlab.log"
-    server = subprocess.Popen([
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.extension_manager=readonly",
-        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
-    ], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            request = urllib.request.Request(f"{base}/api/status", headers={"Authorization": f"token {token}"})
-            with urllib.request.urlopen(request, timeout=2) as answer:
-                if answer.status == 200:
-                    return server, f"{base}/lab/tree/{NOTEBOOK}?token={token}"
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            stop(server)
-            raise AssertionError(f"JupyterLab did not start:\n{log.read_text()}")
-        time.sleep(0.3)
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    with lab_server(tmp_path, CELLS, notebook=NOTEBOOK, jupyter_path=data,
+                    disabled=() if extension_enabled else (EXTENSION,)) as url:
+        yield url
 
 
 @pytest.fixture
@@ -190,89 +126,84 @@ def test_cmpivot_cells_are_highlighted_python_cells_untouched_and_errors_underli
     from playwright.sync_api import expect
 
     # the same notebook with the extension disabled: how JupyterLab alone renders the Python cell
-    server, url = start_lab(tmp_path / "baseline", extension_enabled=False)
-    try:
+    with editor_lab(tmp_path / "baseline", extension_enabled=False) as url:
         page = open_notebook(browser, url)
         expect(editor(page, 2).locator("span").first).to_be_visible(timeout=30 * SECONDS)
         baseline = python_rendering(page)
         assert editor(page, 1).get_attribute("data-language") == "python"  # plain IPython without us
         page.screenshot(path=str(ARTIFACTS / "cmpivot-editor-without-extension.png"))
-    finally:
-        stop(server)
 
-    server, url = start_lab(tmp_path / "lab", extension_enabled=True)
-    try:
-        page = open_notebook(browser, url)
-        query = editor(page, 1)
-        # coloured as soon as the notebook opens: nothing was clicked or typed
-        expect(query).to_have_attribute("data-language", "cmpivot", timeout=30 * SECONDS)
-        found = tokens(query)
-        expected = {
-            "%%cmpivot": "tok-meta",
-            "// services that are not running": "tok-comment",
-            "Service": "tok-typeName tok-variableName2",  # an entity
-            "where": "tok-keyword",  # a table operator
-            "summarize": "tok-keyword",
-            "contains": "tok-keyword",  # a scalar operator word
-            "'svc'": "tok-string",
-            "100": "tok-number",
-            "5": "tok-number",
-            "count": "tok-macroName tok-variableName",  # a function call
-            "{account}": "tok-string2",  # Python interpolation
-            "Name": "tok-variableName",  # a column: a plain name
-            "count_": "tok-variableName",
-            "|": "tok-operator",
-        }
-        assert {text: found.get(text) for text in expected} == expected
-        kinds = {expected[t] for t in ("Service", "where", "'svc'", "100", "count", "{account}", "Name")}
-        assert len(kinds) == 7  # entity, operator, string, number, function, interpolation, column differ
+    with editor_lab(tmp_path / "lab", extension_enabled=True) as url:
+        try:
+            page = open_notebook(browser, url)
+            query = editor(page, 1)
+            # coloured as soon as the notebook opens: nothing was clicked or typed
+            expect(query).to_have_attribute("data-language", "cmpivot", timeout=30 * SECONDS)
+            found = tokens(query)
+            expected = {
+                "%%cmpivot": "tok-meta",
+                "// services that are not running": "tok-comment",
+                "Service": "tok-typeName tok-variableName2",  # an entity
+                "where": "tok-keyword",  # a table operator
+                "summarize": "tok-keyword",
+                "contains": "tok-keyword",  # a scalar operator word
+                "'svc'": "tok-string",
+                "100": "tok-number",
+                "5": "tok-number",
+                "count": "tok-macroName tok-variableName",  # a function call
+                "{account}": "tok-string2",  # Python interpolation
+                "Name": "tok-variableName",  # a column: a plain name
+                "count_": "tok-variableName",
+                "|": "tok-operator",
+            }
+            assert {text: found.get(text) for text in expected} == expected
+            kinds = {expected[t] for t in ("Service", "where", "'svc'", "100", "count", "{account}", "Name")}
+            assert len(kinds) == 7  # entity, operator, string, number, function, interpolation, column differ
 
-        # the Python cell: still IPython's language, rendered exactly as without the extension
-        expect(editor(page, 2).locator("span").first).to_be_visible()
-        assert python_rendering(page) == baseline
-        assert baseline[0] == "python" and not any("tok-" in cls for _, cls in baseline[1])
-        page.screenshot(path=str(ARTIFACTS / "cmpivot-editor-highlighting.png"))
+            # the Python cell: still IPython's language, rendered exactly as without the extension
+            expect(editor(page, 2).locator("span").first).to_be_visible()
+            assert python_rendering(page) == baseline
+            assert baseline[0] == "python" and not any("tok-" in cls for _, cls in baseline[1])
+            page.screenshot(path=str(ARTIFACTS / "cmpivot-editor-highlighting.png"))
 
-        # load the magic (it registers the diagnostics comm), then type an error
-        load_the_magic(page)
-        query.click()
-        page.keyboard.press("Control+End")
-        page.keyboard.type(" | wher Name", delay=30)
-        underline = query.locator(".cm-lintRange-error")
-        expect(underline).to_have_count(1, timeout=20 * SECONDS)
-        assert underline.inner_text() == "wher"
-        underline.hover()
-        tooltip = page.locator(".cm-tooltip-lint")
-        expect(tooltip).to_contain_text("unknown table operator 'wher'", timeout=10 * SECONDS)
-        expect(tooltip).to_contain_text("did you mean 'where'?")
-        page.screenshot(path=str(ARTIFACTS / "cmpivot-editor-diagnostics.png"))
+            # load the magic (it registers the diagnostics comm), then type an error
+            load_the_magic(page)
+            query.click()
+            page.keyboard.press("Control+End")
+            page.keyboard.type(" | wher Name", delay=30)
+            underline = query.locator(".cm-lintRange-error")
+            expect(underline).to_have_count(1, timeout=20 * SECONDS)
+            assert underline.inner_text() == "wher"
+            underline.hover()
+            tooltip = page.locator(".cm-tooltip-lint")
+            expect(tooltip).to_contain_text("unknown table operator 'wher'", timeout=10 * SECONDS)
+            expect(tooltip).to_contain_text("did you mean 'where'?")
+            page.screenshot(path=str(ARTIFACTS / "cmpivot-editor-diagnostics.png"))
 
-        # fixing it clears the underline
-        page.keyboard.press("Control+End")
-        for _ in range(len(" Name")):
-            page.keyboard.press("Backspace")
-        page.keyboard.type("e count_ > 1", delay=30)  # after summarize, Name is gone: count_ is there
-        expect(underline).to_have_count(0, timeout=20 * SECONDS)
-        assert editor(page, 1).get_attribute("data-language") == "cmpivot"
+            # fixing it clears the underline
+            page.keyboard.press("Control+End")
+            for _ in range(len(" Name")):
+                page.keyboard.press("Backspace")
+            page.keyboard.type("e count_ > 1", delay=30)  # after summarize, Name is gone: count_ is there
+            expect(underline).to_have_count(0, timeout=20 * SECONDS)
+            assert editor(page, 1).get_attribute("data-language") == "cmpivot"
 
-        # a cell becomes CMPivot when its first line becomes %%cmpivot, and Python again after
-        page.keyboard.press("Escape")
-        page.keyboard.press("b")  # a new cell below
-        fresh = editor(page, 2)
-        expect(fresh).to_have_attribute("data-language", "python", timeout=10 * SECONDS)
-        fresh.click()
-        page.keyboard.type("%%cmpivot\nProcess | take 1", delay=20)
-        expect(fresh).to_have_attribute("data-language", "cmpivot", timeout=10 * SECONDS)
-        expect(fresh.locator(".tok-typeName", has_text="Process")).to_have_count(1)
-        page.keyboard.press("Control+Home")
-        page.keyboard.press("Delete")
-        expect(fresh).to_have_attribute("data-language", "python", timeout=10 * SECONDS)
-    except Exception:
-        if browser.pages:
-            browser.pages[0].screenshot(path=str(ARTIFACTS / "cmpivot-editor-failure.png"))
-        raise
-    finally:
-        stop(server)
+            # a cell becomes CMPivot when its first line becomes %%cmpivot, and Python again after
+            page.keyboard.press("Escape")
+            page.keyboard.press("b")  # a new cell below
+            fresh = editor(page, 2)
+            expect(fresh).to_have_attribute("data-language", "python", timeout=10 * SECONDS)
+            fresh.click()
+            page.keyboard.type("%%cmpivot\nProcess | take 1", delay=20)
+            expect(fresh).to_have_attribute("data-language", "cmpivot", timeout=10 * SECONDS)
+            expect(fresh.locator(".tok-typeName", has_text="Process")).to_have_count(1)
+            page.keyboard.press("Control+Home")
+            page.keyboard.press("Delete")
+            expect(fresh).to_have_attribute("data-language", "python", timeout=10 * SECONDS)
+        except Exception:
+            if browser.pages:
+                browser.pages[0].screenshot(path=str(ARTIFACTS / "cmpivot-editor-failure.png"))
+            raise
 
 
 @pytest.mark.skipif(not (REPO / "cmpivot_magic" / "intellisense").is_dir(),
@@ -280,8 +211,7 @@ def test_cmpivot_cells_are_highlighted_python_cells_untouched_and_errors_underli
 def test_tab_offers_the_columns_of_the_entity(browser: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    server, url = start_lab(tmp_path / "lab", extension_enabled=True)
-    try:
+    with editor_lab(tmp_path / "lab", extension_enabled=True) as url:
         page = open_notebook(browser, url)
         load_the_magic(page)
         # a new cell, so JupyterLab's own completer (words already in the cell) cannot offer the
@@ -303,5 +233,3 @@ def test_tab_offers_the_columns_of_the_entity(browser: Any, tmp_path: Path) -> N
         page.screenshot(path=str(ARTIFACTS / "cmpivot-editor-completion.png"))
         completer.locator(".jp-Completer-item", has_text="StartMode").click()
         expect(fresh).to_contain_text("Service | where StartMode")
-    finally:
-        stop(server)

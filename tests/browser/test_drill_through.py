@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_jupyterlab import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SECONDS, lab_server, run_cell, snapshot
+from lab_on_loopback import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SECONDS, lab_server
+from test_jupyterlab import run_cell, snapshot
 
 pytestmark = pytest.mark.browser
 

@@ -18,32 +18,19 @@ skipped with that message, except under CI (``CI=true``), where it fails (tests/
 from __future__ import annotations
 
 import base64
-import json
-import os
 import re
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lab_on_loopback import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SECONDS, lab_server
 
 import cmpivot_magic
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO = "demo://?devices=50&seed=7&clock=virtual"
 NOTEBOOK = "cmpivot_widgets.ipynb"
 USER_CODE = "FRZ8QK3LP"
-SECONDS = 1000  # Playwright timeouts are in milliseconds
 
 pytestmark = pytest.mark.browser  # tests/conftest.py skips it without Chromium, or fails it in CI
 
@@ -80,76 +67,11 @@ def online_device() -> str:
     raise AssertionError("the demo site has no healthy workstation")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def write_notebook(path: Path, sources: list[str] = CELLS) -> None:
-    cells: list[dict[str, Any]] = [{"cell_type": "code", "execution_count": None, "id": f"cell-{i}", "metadata": {}, "outputs": [],
-              "source": source} for i, source in enumerate(sources)]
-    path.write_text(json.dumps({
-        "cells": cells, "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    }))
-
-
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[str]:
     """JupyterLab on 127.0.0.1: yields the notebook's URL (with the token)."""
-    with lab_server(tmp_path, CELLS) as url:
+    with lab_server(tmp_path, CELLS, notebook=NOTEBOOK) as url:
         yield url
-
-
-@contextmanager
-def lab_server(tmp_path: Path, cells: list[str]) -> Iterator[str]:
-    """JupyterLab on 127.0.0.1 with a notebook of ``cells``: yields the notebook's URL (with the token)."""
-    root, config, settings = tmp_path / "root", tmp_path / "config", tmp_path / "settings"
-    for d in (root, config / "labconfig", settings / "@jupyterlab" / "notebook-extension"):
-        d.mkdir(parents=True)
-    write_notebook(root / NOTEBOOK, cells)
-    # no fetching of news or update checks: the test makes no request beyond loopback
-    (config / "jupyter_server_config.json").write_text(json.dumps({"LabApp": {
-        "news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}))
-    (config / "labconfig" / "page_config.json").write_text(json.dumps({"disabledExtensions": {
-        "@jupyterlab/apputils-extension:announcements": True}}))
-    # every cell stays in the page, so every output can be found and screenshotted
-    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        json.dumps({"windowingMode": "none"}))
-    port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "IPYTHONDIR": str(tmp_path / "ipython"), "MPLBACKEND": "Agg"}
-    log = (tmp_path / "jupyterlab.log").open("w")
-    server = subprocess.Popen([
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.extension_manager=readonly",
-        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),  # CI containers run as root
-    ], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                request = urllib.request.Request(f"{base}/api/status", headers={"Authorization": f"token {token}"})
-                with urllib.request.urlopen(request, timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"JupyterLab did not start:\n{(tmp_path / 'jupyterlab.log').read_text()}")
-            time.sleep(0.3)
-        yield f"{base}/lab/tree/{NOTEBOOK}?token={token}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def run_cell(page: Any, index: int) -> Any:
