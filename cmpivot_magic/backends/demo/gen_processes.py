@@ -1,10 +1,6 @@
-"""What runs: Process (about 150-250 per device), ProcessModule and AutoStartSoftware (the
-services that run are in ``gen_services.py``).
-
-Process is the big one (two million rows at 10,000 devices), so it is built as a device x
-template count matrix expanded with ``np.repeat``; strings are gathered from the template table
-(polars shares their buffers), and only the few rows whose path holds the user name are
-formatted one by one. Parents are the first instance of the parent template on the same device.
+"""What runs: the process templates and the conditions that select devices, ProcessModule and
+AutoStartSoftware. Process itself (about 150-250 rows per device) is built column by column in
+``process_table.py``; the services that run are in ``gen_services.py``.
 """
 
 from __future__ import annotations
@@ -16,10 +12,8 @@ import polars as pl
 
 from .fleet import Fleet
 from .generators import DEVICE, Request, generates
-from .process_data import GROUPS, PROCESSES, SVCHOST, SVCHOST_GROUPS, Proc
+from .process_data import PROCESSES, SVCHOST, SVCHOST_GROUPS, Proc
 from .randomness import hash_of
-
-MB = 1 << 20
 
 
 def scope(fleet: Fleet, who: str) -> np.ndarray:
@@ -68,140 +62,6 @@ _INDEX_OF = {name: i for i, name in reversed(list(enumerate(t.name for t in TEMP
 """The first template of each process name."""
 
 
-def _command_line(proc: Proc) -> str | None:
-    if proc.args is None or proc.path is None:
-        return None
-    path = f'"{proc.path}"' if " " in proc.path or proc.path.startswith("C:\\Program") else proc.path
-    return f"{path} {proc.args}".rstrip()
-
-
-def _instance_counts(fleet: Fleet, rng: np.random.Generator) -> np.ndarray:
-    """How many instances of each template run on each device (devices x templates): a group's
-    processes where the group runs, and 58-91 of the svchost instances in a random choice."""
-    n, count = fleet.n, len(TEMPLATES)
-    running = {g: scope(fleet, spec.who) & (rng.random(n) < spec.p) for g, spec in GROUPS.items()}
-    counts = np.zeros((n, count), dtype=np.int64)
-    svc_cols = [i for i, t in enumerate(TEMPLATES) if t.group == "svchost"]
-    for i, t in enumerate(TEMPLATES):
-        if t.group != "svchost":
-            counts[:, i] = rng.integers(t.lo, t.hi + 1, n) * running[t.group]
-    wanted = np.where(fleet.is_server, rng.integers(60, 92, n), rng.integers(58, 90, n))
-    order = np.argsort(rng.random((n, len(svc_cols))), axis=1)
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(len(svc_cols))[None, :], axis=1)
-    counts[:, svc_cols] = ranks < wanted[:, None]
-    return counts
-
-
-@generates("Process")
-def process(request: Request) -> pl.DataFrame:
-    # in two steps, so the generation's temporaries (a dozen arrays of a row each: ~4 GB at
-    # 150,000 devices) are freed before the user names are written into the paths
-    frame, tpl = _processes(request)
-    return _with_users(frame, request.fleet, tpl)
-
-
-def _processes(request: Request) -> tuple[pl.DataFrame, np.ndarray]:
-    """Every device's processes (paths still holding ``{user}``), and each row's template."""
-    fleet = request.fleet
-    rng = request.rng()
-    n, count = fleet.n, len(TEMPLATES)
-    counts = _instance_counts(fleet, rng)
-    flat = counts.ravel()
-    cells = np.repeat(np.arange(flat.size, dtype=np.int64), flat)
-    dev, tpl = cells // count, cells % count
-    rows = cells.size
-    per_device = counts.sum(axis=1)
-    first_row = np.cumsum(per_device) - per_device
-    starts = np.repeat(first_row, per_device)
-    steps = rng.integers(1, 28, rows, dtype=np.int32)
-    total = np.cumsum(steps, dtype=np.int64)
-    before = np.repeat(total[first_row] - steps[first_row], per_device)
-    pid = (total - before) * 4 + 96          # increasing within a device, like start order
-    names = np.array([t.name for t in TEMPLATES], dtype=object)
-    kernel = {"System Idle Process": 0, "System": 4}
-    for name, value in kernel.items():
-        pid[tpl == list(names).index(name)] = value
-
-    ppid = _parent_ids(pid, flat, dev, tpl, rng)
-    del cells, steps, total, before, flat
-
-    boot = fleet.boot_age[dev]
-    logon = boot - rng.integers(30, 900, n)[dev]
-    start_kind = np.array([{"boot": 0, "logon": 1, "any": 2}[t.start] for t in TEMPLATES], dtype=np.int8)[tpl]
-    order_offset = (np.arange(rows) - starts) // 3
-    anytime = (rng.random(rows, dtype=np.float32) * np.maximum(boot - 60, 1)).astype(np.int64)
-    age = np.where(start_kind == 0, boot - 2 - order_offset, np.where(start_kind == 1, logon - order_offset, anytime))
-    np.clip(age, 0, boot, out=age)
-    system = tpl == _INDEX_OF["System"]
-    age[system] = boot[system]
-    del order_offset, anytime, start_kind, starts, logon, system
-
-    # One draw sizes a process (working set, threads and handles grow together), one its CPU time.
-    size = np.exp(rng.standard_normal(rows, dtype=np.float32) * np.float32(0.4))
-    busy = np.exp(rng.standard_normal(rows, dtype=np.float32))
-    ws_mb = np.array([t.ws_mb for t in TEMPLATES], dtype=np.float32)[tpl]
-    ws = (ws_mb * size * MB).astype(np.int64) // 4096 * 4096
-    threads = np.maximum(1, np.array([t.threads for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int32)
-    handles = (np.array([t.handles for t in TEMPLATES], dtype=np.float32)[tpl] * np.sqrt(size)).astype(np.int32)
-    cpu = age.astype(np.float32) * np.float32(2e4 / 50.0) * busy * ws_mb
-    table = pl.DataFrame({
-        "Name": names.tolist(),
-        "ExecutablePath": [t.path for t in TEMPLATES],
-        "CommandLine": [_command_line(t) for t in TEMPLATES],
-        "Description": [t.description or None for t in TEMPLATES],
-    })
-    gathered = table[tpl]
-    frame = pl.DataFrame({
-        # small integers kept as int32 while cached (finish casts to the catalog's types): the
-        # site-wide table is 22M rows at 150,000 devices
-        DEVICE: dev.astype(np.int32), "Name": gathered["Name"], "ProcessId": pid.astype(np.int32),
-        "ParentProcessId": ppid.astype(np.int32), "CommandLine": gathered["CommandLine"], "ExecutablePath": gathered["ExecutablePath"],
-        "CreationDate": age, "WorkingSetSize": ws,
-        "VirtualSize": np.where(ws_mb < 0.01, 8192, ws * 3 + 2_199_023_255_552),
-        "PageFileUsage": ((ws * 0.7).astype(np.int64) >> 10).astype(np.int32), "ThreadCount": threads, "HandleCount": handles,
-        "Priority": np.array([t.priority for t in TEMPLATES], dtype=np.int32)[tpl],
-        "SessionId": np.array([t.session for t in TEMPLATES], dtype=np.int32)[tpl],
-        "KernelModeTime": (cpu * 0.4).astype(np.int64), "UserModeTime": (cpu * 0.6).astype(np.int64),
-        "Description": gathered["Description"],
-    })
-    return frame, tpl
-
-
-def _parent_ids(pid: np.ndarray, flat: np.ndarray, dev: np.ndarray, tpl: np.ndarray,
-                rng: np.random.Generator) -> np.ndarray:
-    """Each process's parent: the first instance of its parent template on the same device, else
-    (a parent that has exited) an id no process has; the kernel's own processes have parent 0."""
-    count = len(TEMPLATES)
-    cell_start = np.cumsum(flat) - flat
-    first_pid = np.full(flat.size + 1, -1, dtype=np.int64)
-    present = flat > 0
-    first_pid[:-1][present] = pid[cell_start[present]]
-    parent_tpl = np.array([_INDEX_OF.get(t.parent, -1) if t.parent else -1 for t in TEMPLATES])
-    ptpl = parent_tpl[tpl]
-    parent_cell = np.where(ptpl >= 0, dev * count + ptpl, flat.size)
-    ppid = first_pid[parent_cell]
-    orphan = rng.integers(60, 240, pid.size) * 4
-    ppid = np.where(ppid >= 0, ppid, np.where(ptpl >= 0, orphan, orphan))
-    ppid[np.isin(tpl, [_INDEX_OF["System Idle Process"], _INDEX_OF["System"]])] = 0
-    return ppid
-
-
-def _with_users(frame: pl.DataFrame, fleet: Fleet, tpl: np.ndarray) -> pl.DataFrame:
-    """Put the signed-in user's name into the few paths and command lines that hold ``{user}``."""
-    user_tpl = [i for i, t in enumerate(TEMPLATES) if "{user}" in (t.path or "") + (t.args or "")]
-    rows = np.flatnonzero(np.isin(tpl, user_tpl))
-    if rows.size == 0:
-        return frame
-    users = pl.Series(fleet.sam.tolist(), dtype=pl.String).fill_null("Administrator").gather(frame[DEVICE].gather(rows))
-    updates = {}
-    for column in ("ExecutablePath", "CommandLine"):
-        subset = pl.DataFrame({"v": frame[column].gather(rows), "u": users})
-        values = subset.select(pl.col("v").str.replace_all("{user}", pl.col("u"), literal=True)).to_series()
-        updates[column] = frame[column].scatter(rows, values)
-    return frame.with_columns(**updates)
-
-
 # ------------------------------------------------------------------------------- modules
 
 _COMMON_MODULES = ("ntdll.dll", "KERNEL32.DLL", "KERNELBASE.dll", "msvcrt.dll", "ADVAPI32.dll", "sechost.dll",
@@ -227,7 +87,7 @@ _NET_PROCESSES = {"powershell.exe", "powershell_ise.exe", "microsoft.management.
 @generates("ProcessModule")
 def process_module(request: Request) -> pl.DataFrame:
     (pattern,) = request.args
-    processes = request.rows_of("Process", ())
+    processes = request.rows_of("Process", (), ("Name", "ExecutablePath"))
     regex = "(?i)^" + fnmatch.translate(pattern.lower().removesuffix(".exe")).removeprefix("(?s:").removesuffix(")\\Z") + "$"
     matched = processes.filter(
         pl.col("Name").str.to_lowercase().str.replace(r"\.exe$", "").str.contains(regex)

@@ -102,7 +102,7 @@ def service(request: Request) -> pl.DataFrame:
         pl.Series(DEVICE, dev.astype(np.int32)),
         pl.when(pl.Series(running)).then(pl.lit("Running")).otherwise(pl.lit("Stopped")).alias("State"),
         pl.lit("OK").alias("Status"),
-        pl.Series("ProcessId", _service_pids(fleet, request.rows_of("Process", ()), templates, dev, tpl, running, rng)),
+        pl.Series("ProcessId", _service_pids(fleet, request.rows_of("Process", (), ("Name", "ProcessId")), templates, dev, tpl, running, rng)),
         pl.Series("Started", running),
         pl.Series("ExitCode", np.where(running, 0, stopped_code).astype(np.int64)),
     ).with_columns(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import polars as pl
@@ -38,6 +38,10 @@ POLARS_TYPES: dict[ScalarType, pl.DataType] = {
 }
 
 
+class RowsOf(Protocol):
+    def __call__(self, name: str, args: tuple[Any, ...], columns: Sequence[str] | None = None) -> pl.DataFrame: ...
+
+
 @dataclass(frozen=True)
 class Request:
     """What a generator is asked for: the entity, its normalised arguments, and the site."""
@@ -46,8 +50,10 @@ class Request:
     args: tuple[Any, ...]
     fleet: Fleet
     now: dt.datetime
-    rows_of: Callable[[str, tuple[Any, ...]], pl.DataFrame]
-    """Another entity's cached rows (ProcessModule reads Process)."""
+    rows_of: RowsOf
+    """Another entity's cached rows (ProcessModule reads Process), optionally only some columns."""
+    columns: tuple[str, ...] | None = None
+    """The columns wanted, for a generator that builds by column (None = all)."""
 
     def rng(self, *labels: object) -> np.random.Generator:
         return stream(self.fleet.seed, "entity", self.entity.name, *self.args, *labels)
@@ -61,6 +67,9 @@ class Registered:
     build: Generator
     uses_now: bool
     """True when the rows themselves (not just datetimes) depend on ``now``: never cached."""
+    by_column: bool = False
+    """True when it builds only ``Request.columns`` (same rows, in the same order, whatever the
+    columns), so the site adds columns to a cached table as queries read them."""
 
 
 GENERATORS: dict[str, Registered] = {}
@@ -68,12 +77,12 @@ GENERATORS: dict[str, Registered] = {}
 (``site.py`` imports them all and falls back to ``generic.py`` for the other entities)."""
 
 
-def generates(*names: str, uses_now: bool = False) -> Callable[[Generator], Generator]:
+def generates(*names: str, uses_now: bool = False, by_column: bool = False) -> Callable[[Generator], Generator]:
     """Register the decorated function as the generator of these entities."""
 
     def register(func: Generator) -> Generator:
         for name in names:
-            GENERATORS[name.lower()] = Registered(func, uses_now)
+            GENERATORS[name.lower()] = Registered(func, uses_now, by_column)
         return func
 
     return register

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -37,12 +37,13 @@ from . import (  # noqa: F401
     gen_services,
     gen_software,
     gen_system,
+    process_table,
     registry,
 )
 from . import windows_data as wd
 from .fleet import Fleet, build_fleet
 from .gen_logs import event_log_error
-from .generators import GENERATORS, Registered, Request, empty_rows, finish
+from .generators import GENERATORS, Registered, Request, RowsOf, empty_rows, finish
 from .generic import generic_rows
 from .membership import build_collections
 
@@ -232,11 +233,14 @@ class DemoSite:
         normalised = normalise_args(entity, args)
         positions = self.positions(resource_ids)
         everyone = positions.size == self.fleet.n and np.unique(positions).size == self.fleet.n
-        rows = self.rows(entity, normalised, now)
+        rows = self.rows(entity, normalised, now, columns)
         return finish(rows, entity, self._names, now, None if everyone else positions, columns)
 
-    def rows(self, entity: Entity, args: tuple[Any, ...], now: dt.datetime) -> pl.DataFrame:
-        """The whole site's rows of ``entity(args)`` with datetimes as ages (cached)."""
+    def rows(self, entity: Entity, args: tuple[Any, ...], now: dt.datetime,
+             columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """The whole site's rows of ``entity(args)`` with datetimes as ages (cached), with at least
+        ``columns`` (None = all). A generator that builds by column (Process) is asked only for the
+        columns its cached table lacks, and they are added to it."""
         registered = generator_for(entity)
         key: tuple[Any, ...] = (entity.name.lower(), args)
         if registered.uses_now:
@@ -245,23 +249,35 @@ class DemoSite:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
+            wanted = _wanted(entity, columns) if registered.by_column else None
+            if cached is not None and (wanted is None or set(wanted) <= set(cached.columns)):
                 return cached
-            request = Request(entity, args, self.fleet, _utc(now), self._rows_of(now))
+            if cached is not None and wanted is not None:
+                wanted = [c for c in wanted if c not in cached.columns]
+            request = Request(entity, args, self.fleet, _utc(now), self._rows_of(now), None if wanted is None else tuple(wanted))
             rows = registered.build(request)
-            if rows.height == 0:
+            if cached is not None:  # the same rows in the same order: the new columns sit beside the old
+                rows = cached.hstack(rows.select(wanted))
+            elif rows.height == 0:
                 rows = empty_rows(entity)
             self._cache[key] = rows
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
             return rows
 
-    def _rows_of(self, now: dt.datetime) -> Callable[[str, tuple[Any, ...]], pl.DataFrame]:
-        def rows_of(name: str, args: tuple[Any, ...]) -> pl.DataFrame:
+    def _rows_of(self, now: dt.datetime) -> RowsOf:
+        def rows_of(name: str, args: tuple[Any, ...], columns: Sequence[str] | None = None) -> pl.DataFrame:
             found = find_entity(name)
             assert found is not None, name
-            return self.rows(found, normalise_args(found, args), now)
+            return self.rows(found, normalise_args(found, args), now, columns)
 
         return rows_of
+
+
+def _wanted(entity: Entity, columns: Sequence[str] | None) -> list[str]:
+    """The entity's columns (not Device) among ``columns``, in catalog order; all when None."""
+    lowered = None if columns is None else {c.lower() for c in columns}
+    return [c.name for c in entity.columns[1:] if lowered is None or c.name.lower() in lowered]
 
 
 def generator_for(entity: Entity) -> Registered:
