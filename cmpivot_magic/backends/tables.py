@@ -209,7 +209,7 @@ def split_by_device(rows: pl.DataFrame, device_col: str) -> dict[str, pl.DataFra
     if rows.height == 0:
         return {}
     runs = rows.get_column(device_col).rle()
-    if runs.len() != rows.get_column(device_col).n_unique():
+    if not runs.struct.field("value").is_unique().all():  # a device in two runs: not grouped
         rows = rows.sort(device_col, maintain_order=True)  # stable
         runs = rows.get_column(device_col).rle()
     lengths = runs.struct.field("len").to_list()

@@ -34,6 +34,8 @@ from .generators import DEVICE, Request, generates
 from .process_data import GROUPS, Proc
 
 MB = 1 << 20
+_MOST_INSTANCES = max(t.hi for t in TEMPLATES)
+assert _MOST_INSTANCES < 256, "the layout keeps instance counts as uint8"
 _DRAWS = ("ids", "ages", "sizes", "cpu")
 """The groups of draws after the layout, in the order the stream is consumed."""
 
@@ -86,13 +88,11 @@ def layout(request: Request) -> Layout:
     if isinstance(found, Layout):
         return found
     rng = request.rng()
-    counts = _instance_counts(request.fleet, rng)
-    flat = counts.ravel()
-    cells = np.repeat(np.arange(flat.size, dtype=np.int64), flat)
-    dev, tpl = (cells // len(TEMPLATES)).astype(np.int32), (cells % len(TEMPLATES)).astype(np.int16)
-    del cells
+    counts = np.ascontiguousarray(_instance_counts(request.fleet, rng), dtype=np.uint8)  # _MOST_INSTANCES
     per_device = counts.sum(axis=1, dtype=np.int64)
-    made = Layout(counts.astype(np.uint8), dev, tpl, per_device, np.cumsum(per_device) - per_device)
+    dev = np.repeat(np.arange(counts.shape[0], dtype=np.int32), per_device)
+    tpl = np.repeat(np.tile(np.arange(len(TEMPLATES), dtype=np.int16), counts.shape[0]), counts.ravel())
+    made = Layout(counts, dev, tpl, per_device, np.cumsum(per_device) - per_device)
     made.states["ids"] = rng
     request.fleet.memo["process/layout"] = made
     return made
@@ -103,7 +103,7 @@ def _instance_counts(fleet: Fleet, rng: np.random.Generator) -> np.ndarray:
     processes where the group runs, and 58-91 of the svchost instances in a random choice."""
     n, count = fleet.n, len(TEMPLATES)
     running = {g: scope(fleet, spec.who) & (rng.random(n) < spec.p) for g, spec in GROUPS.items()}
-    counts = np.zeros((n, count), dtype=np.int64)
+    counts = np.zeros((n, count), dtype=np.int64, order="F")  # filled a template (column) at a time
     svc_cols = [i for i, t in enumerate(TEMPLATES) if t.group == "svchost"]
     for i, t in enumerate(TEMPLATES):
         if t.group != "svchost":
@@ -123,9 +123,12 @@ def _per_template(attribute: str, dtype: type) -> np.ndarray:
 # ------------------------------------------------------------------------------ column groups
 
 Columns = dict[str, np.ndarray | pl.Series]
+Wanted = frozenset[str]
+Builder = Callable[[Fleet, Layout, Wanted], Columns]
+"""Builds a group of columns: those in ``Wanted`` at least (a sibling may come along)."""
 
 
-def _ids(fleet: Fleet, lay: Layout) -> Columns:
+def _ids(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
     """ProcessId increasing within a device, like start order; ParentProcessId the first instance
     of the parent template on the device, else (a parent that has exited) an id no process has;
     the kernel's own processes have parent 0."""
@@ -175,41 +178,45 @@ def _ages(fleet: Fleet, lay: Layout) -> np.ndarray:
     return age
 
 
-def _creation(fleet: Fleet, lay: Layout) -> Columns:
+def _creation(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
     return {"CreationDate": _ages(fleet, lay)}
 
 
-def _sizes(fleet: Fleet, lay: Layout) -> Columns:
+def _sizes(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
+    """Working set, virtual size, page file, threads and handles, all grown from one draw per
+    process; only the ones asked for are computed (each is a few passes over 22M rows)."""
     (draw,) = lay.draws("sizes")
     size = np.exp(draw * np.float32(0.4))
     del draw
     ws_mb = _per_template("ws_mb", np.float32)[lay.tpl]
     ws = (ws_mb * size * MB).astype(np.int64) // 4096 * 4096
-    root = np.sqrt(size)
-    return {
-        "WorkingSetSize": ws,
-        "VirtualSize": np.where(ws_mb < 0.01, 8192, ws * 3 + 2_199_023_255_552),
-        "PageFileUsage": ((ws * 0.7).astype(np.int64) >> 10).astype(np.int32),
-        "ThreadCount": np.maximum(1, _per_template("threads", np.float32)[lay.tpl] * root).astype(np.int32),
-        "HandleCount": (_per_template("handles", np.float32)[lay.tpl] * root).astype(np.int32),
-    }
+    out: Columns = {"WorkingSetSize": ws}
+    if "VirtualSize" in wanted:
+        out["VirtualSize"] = np.where(ws_mb < 0.01, 8192, ws * 3 + 2_199_023_255_552)
+    if "PageFileUsage" in wanted:
+        out["PageFileUsage"] = ((ws * 0.7).astype(np.int64) >> 10).astype(np.int32)
+    if wanted & {"ThreadCount", "HandleCount"}:
+        root = np.sqrt(size)
+        out["ThreadCount"] = np.maximum(1, _per_template("threads", np.float32)[lay.tpl] * root).astype(np.int32)
+        out["HandleCount"] = (_per_template("handles", np.float32)[lay.tpl] * root).astype(np.int32)
+    return out
 
 
-def _cpu(fleet: Fleet, lay: Layout) -> Columns:
+def _cpu(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
     age = _ages(fleet, lay)
     (draw,) = lay.draws("cpu")
     cpu = age.astype(np.float32) * np.float32(2e4 / 50.0) * np.exp(draw) * _per_template("ws_mb", np.float32)[lay.tpl]
     return {"KernelModeTime": (cpu * 0.4).astype(np.int64), "UserModeTime": (cpu * 0.6).astype(np.int64)}
 
 
-def _scheduling(fleet: Fleet, lay: Layout) -> Columns:
+def _scheduling(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
     return {"Priority": _per_template("priority", np.int32)[lay.tpl], "SessionId": _per_template("session", np.int32)[lay.tpl]}
 
 
-def _text(column: str, per_template: Callable[[Proc], str | None]) -> Callable[[Fleet, Layout], Columns]:
+def _text(column: str, per_template: Callable[[Proc], str | None]) -> Builder:
     """A string column gathered from the templates; paths and command lines get the user's name."""
 
-    def build(fleet: Fleet, lay: Layout) -> Columns:
+    def build(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
         values = pl.Series(column, [per_template(t) for t in TEMPLATES], dtype=pl.String).gather(lay.tpl)
         if column in ("ExecutablePath", "CommandLine"):
             values = _with_users(values, fleet, lay)
@@ -238,7 +245,7 @@ def _with_users(values: pl.Series, fleet: Fleet, lay: Layout) -> pl.Series:
     return values.scatter(rows, filled)
 
 
-_BUILDERS: dict[str, Callable[[Fleet, Layout], Columns]] = {
+_BUILDERS: dict[str, Builder] = {
     "Name": _text("Name", lambda t: t.name),
     "ExecutablePath": _text("ExecutablePath", lambda t: t.path),
     "CommandLine": _text("CommandLine", _command_line),
@@ -255,11 +262,11 @@ _BUILDERS: dict[str, Callable[[Fleet, Layout], Columns]] = {
 def process(request: Request) -> pl.DataFrame:
     """Every device's processes, with the columns ``request.columns`` names (all when None)."""
     lay = layout(request)
-    wanted = list(_BUILDERS) if request.columns is None else [c for c in _BUILDERS if c in request.columns]
-    columns: dict[str, np.ndarray | pl.Series] = {DEVICE: lay.dev}
-    for name in wanted:
-        if name not in columns:  # a group builds its siblings too; keep only what was asked for
-            columns.update({k: v for k, v in _BUILDERS[name](request.fleet, lay).items() if k in wanted})
+    wanted = frozenset(_BUILDERS if request.columns is None else request.columns)
+    columns: Columns = {DEVICE: lay.dev}
+    for name in (c for c in _BUILDERS if c in wanted):
+        if name not in columns:  # a group may build a sibling too; keep only what was asked for
+            columns.update({k: v for k, v in _BUILDERS[name](request.fleet, lay, wanted).items() if k in wanted})
     return pl.DataFrame([v.alias(k) if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in columns.items()])
 
 
