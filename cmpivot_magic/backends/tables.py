@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -90,7 +90,8 @@ class TableBackend:
         """Re-attach to an operation: the simulation is deterministic, so the devices that had not
         answered yet answer now as they would have; the ones in ``answered`` are not asked again.
         The timeline counts from when the operation was first sent."""
-        replies = [r for r in self._replies(request) if r[1].resource_id not in answered]
+        rest = replace(request, targets=tuple(t for t in request.targets if t.resource_id not in answered))
+        replies = self._replies(rest) if rest.targets else []  # not the answered ones again: 4 s at 150,000
         age = (dt.datetime.now(dt.UTC) - request.now).total_seconds()
         started_at = time.monotonic() - max(0.0, age) / max(self.timeline.speed, 1e-9)
         return TableOperation(operation_id, replies, request.timeout, self.timeline, started_at=started_at)
