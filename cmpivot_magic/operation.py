@@ -17,6 +17,7 @@ from typing import Protocol
 import polars as pl
 
 from . import engine
+from ._bulk import bulk
 from .backends.base import ANSWERED, BackendOperation, DeviceReply, DeviceRequest, DeviceStatus, Target
 from .backends.cached_rows import CachedRows, cached_rows, needs_cached
 from .history import HistoryStore
@@ -111,6 +112,10 @@ class Operation:
             yield self.progress(tuple(new))
 
     def _take(self, replies: list[DeviceReply]) -> None:
+        with bulk():
+            self._take_in(replies)
+
+    def _take_in(self, replies: list[DeviceReply]) -> None:
         fresh = []
         for r in replies:
             before = self.replies.get(r.resource_id)
@@ -158,7 +163,8 @@ class Operation:
 
     def _combine(self) -> QueryResult:
         reason = "cancelled before the device answered" if self.cancelled else "did not answer before the timeout"
-        return combine(self.session, self.request, self.id, self.replies, reason, self._cached())
+        with bulk():
+            return combine(self.session, self.request, self.id, self.replies, reason, self._cached())
 
     def _cached(self) -> dict[int, CachedRows]:
         """The last hardware inventory's rows of the devices without a live answer, read once

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from ._bulk import bulk
 from .actions import collections as _collections
 from .actions import favorites as _favorites
 from .actions import scripts as _scripts
@@ -206,7 +207,8 @@ class Session:
         if isinstance(devices, str):
             devices = [devices]
         wanted = list(devices) if devices is not None else None
-        targets = self.backend.resolve(wanted, collection)
+        with bulk():  # a Target per device: 150,000 on a whole site
+            targets = self.backend.resolve(wanted, collection)
         if self.profile == "tenant-attach" and len(targets) != 1:
             raise CMPivotError(
                 f"the Intune admin center queries a single device, but {len(targets)} are targeted",
@@ -219,7 +221,8 @@ class Session:
         with recursion_guard(q.text, q.ast):  # local backends evaluate the device part right here
             operation = Operation(self, request, self.backend.submit(request), live_only=live_only)
         if self.history is not None:
-            self.history.start(operation.id, self.url, q.text, targets, request.collection, now, timeout)
+            with bulk():
+                self.history.start(operation.id, self.url, q.text, targets, request.collection, now, timeout)
         return operation
 
     def resume(self, operation_id: int) -> Operation:

@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("cmpivot_magic.engine",),
     ("cmpivot_magic.catalog",),
     ("cmpivot_magic.language",),
-    ("cmpivot_magic.errors", "cmpivot_magic._optional", "cmpivot_magic._secrets"),
+    ("cmpivot_magic.errors", "cmpivot_magic._optional", "cmpivot_magic._secrets", "cmpivot_magic._bulk"),
 ]
 
 FUNCTION_LINES = 80

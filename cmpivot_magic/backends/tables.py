@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from .. import catalog, engine
+from .._bulk import bulk
 from ..catalog import DOCUMENTED, Catalog, Entity
 from ..engine import frames
 from ..engine import plan as p
@@ -84,14 +85,17 @@ class TableBackend:
 
     def submit(self, request: DeviceRequest) -> TableOperation:
         """Work out every target's reply now; the operation releases them on the timeline."""
-        return TableOperation(next_operation_id(), self._replies(request), request.timeout, self.timeline)
+        with bulk():
+            replies = self._replies(request)
+        return TableOperation(next_operation_id(), replies, request.timeout, self.timeline)
 
     def resume(self, operation_id: int, request: DeviceRequest, answered: set[int]) -> TableOperation:
         """Re-attach to an operation: the simulation is deterministic, so the devices that had not
         answered yet answer now as they would have; the ones in ``answered`` are not asked again.
         The timeline counts from when the operation was first sent."""
         rest = replace(request, targets=tuple(t for t in request.targets if t.resource_id not in answered))
-        replies = self._replies(rest) if rest.targets else []  # not the answered ones again: 4 s at 150,000
+        with bulk():
+            replies = self._replies(rest) if rest.targets else []  # not the answered ones again: 4 s at 150,000
         age = (dt.datetime.now(dt.UTC) - request.now).total_seconds()
         started_at = time.monotonic() - max(0.0, age) / max(self.timeline.speed, 1e-9)
         return TableOperation(operation_id, replies, request.timeout, self.timeline, started_at=started_at)
