@@ -243,7 +243,7 @@ def row_bytes(frame: pl.DataFrame) -> pl.Expr:
 
 def truncate_per_device(rows: pl.DataFrame, device_col: str, limit: int) -> tuple[pl.DataFrame, set[str]]:
     """Keep each device's rows up to ``limit`` bytes, as a client's ``maxResultSize`` does."""
-    if rows.height == 0:
+    if rows.height == 0 or _all_under(rows, device_col, limit):
         return rows, set()
     totals = rows.group_by(device_col).agg(row_bytes(rows).sum().alias("b"))
     if totals.get_column("b").max() <= limit:  # type: ignore[operator]
@@ -254,6 +254,18 @@ def truncate_per_device(rows: pl.DataFrame, device_col: str, limit: int) -> tupl
         return rows, set()
     truncated = set(over.get_column(device_col).cast(pl.String).unique().to_list())
     return sized.filter(pl.col("__bytes__") <= limit).drop("__bytes__"), truncated
+
+
+def _all_under(rows: pl.DataFrame, device_col: str, limit: int) -> bool:
+    """True when no device can be over ``limit``: its most rows times the widest row fit. Rows come
+    grouped by device, so the most rows is the longest run: 0.2 s for 22M rows, where summing
+    every device's bytes takes 0.8 s. False (so: sum them) when the rows are not grouped."""
+    runs = rows.get_column(device_col).rle()
+    if not runs.struct.field("value").is_unique().all():
+        return False
+    longest = runs.struct.field("len").max()
+    widest = rows.select(row_bytes(rows).max()).item()
+    return int(longest) * int(widest) <= limit  # type: ignore[arg-type]
 
 
 @dataclass
