@@ -21,7 +21,7 @@ backslashes and quotes must survive). OData string literals double their single 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -128,16 +128,20 @@ class AdminServiceClient:
 
     def collection_result(self, collection_id: str, operation_id: int) -> list[dict[str, Any]] | None:
         """The per-device entries answered so far (each with a ``Result`` list), or None (404)."""
+        batches = self.collection_result_batches(collection_id, operation_id)
+        return None if batches is None else [entry for batch in batches for entry in batch]
+
+    def collection_result_batches(self, collection_id: str, operation_id: int,
+                                  batch_bytes: int | None = None) -> Iterator[list[dict[str, Any]]] | None:
+        """The same entries in batches as the body arrives (never all of it in memory), or None (404).
+        A body cut short part-way is read again, so a batch's devices may come twice."""
         url = self.url(f"v1.0/Collections({odata_string(collection_id)})/AdminService.CMPivotResult"
                        f"(OperationId={int(operation_id)})")
-        status, body = self.transport.call("GET", url, action=f"read CMPivot operation {operation_id}",
-                                           pending_404=True)
-        if status == 404:
+        batches = self.transport.stream("GET", url, action=f"read CMPivot operation {operation_id}",
+                                        pending_404=True, batch_bytes=batch_bytes)
+        if batches is None:
             return None
-        value = body.get("value") if isinstance(body, dict) else None
-        if isinstance(value, dict):
-            return [value]
-        return [entry for entry in value or [] if isinstance(entry, dict)]
+        return ([entry for entry in batch if isinstance(entry, dict)] for batch in batches)
 
     def operation_status(self, operation_ids: Iterable[int]) -> dict[int, OperationStatus]:
         """``SMS_ClientOperationStatus`` rows by operation id (ids the site doesn't know are absent)."""

@@ -26,7 +26,7 @@ import datetime as dt
 import time
 import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,18 +84,21 @@ class AdminServiceOperation:
         """The latest SMS_ClientOperationStatus counts (for a single operation)."""
         self.ticks = 0
         self.schema = request.query.plan.device_schema
+        self._work: Generator[None, None, bool] | None = None
 
     # ---------------------------------------------------------------- BackendOperation protocol
 
     def poll(self, wait: float) -> list[DeviceReply]:
         deadline = self._clock() + max(0.0, wait)
         while not self._queue and not self.done():
+            if self._work is not None:  # a tick still reading a long answer: its next batch
+                self._step()
+                continue
             now = self._clock()
             if now >= self._next:
                 self.ticks += 1
-                news = self._tick_or_survive()
-                self._interval = self.policy.first if news else min(self.policy.cap, self._interval * self.policy.factor)
-                self._next = self._clock() + self._interval
+                self._work = self._steps()
+                self._step()
                 continue
             if now >= deadline:
                 break
@@ -119,18 +122,33 @@ class AdminServiceOperation:
 
     # ------------------------------------------------------------------------------- helpers
 
-    def _tick_or_survive(self) -> bool:
+    def _step(self) -> None:
+        """One step of the tick in progress; when it ends, when the next is due. A tick that fails
+        (after the transport's retries) is survived ``failed_polls`` times in a row."""
+        assert self._work is not None
         try:
-            news = self._tick()
+            next(self._work)
+            return
+        except StopIteration as stop:
+            news = bool(stop.value)
+            self._failed_polls = 0
         except (AuthenticationError, PermissionDeniedError):
+            self._work = None
             raise  # waiting won't fix credentials or rights
         except BackendError:
+            self._work = None
             self._failed_polls += 1
             if self._failed_polls > self.policy.failed_polls:
                 raise
-            return False
-        self._failed_polls = 0
-        return news
+            news = False
+        self._work = None
+        self._interval = self.policy.first if news else min(self.policy.cap, self._interval * self.policy.factor)
+        self._next = self._clock() + self._interval
+
+    def _steps(self) -> Generator[None, None, bool]:
+        """A tick in steps, pausing after each batch of replies; returns whether any device got its final reply."""
+        return self._tick()
+        yield  # a generator: subclasses that read long answers pause here
 
     def _tick(self) -> bool:
         raise NotImplementedError
@@ -169,7 +187,11 @@ class AdminServiceOperation:
     def _emit_completed(self, batch: list[tuple[Target, list[dict[str, Any]]]]) -> int:
         """Completed devices with their rows, each delivered once (rows read in one go)."""
         fresh = [(t, rows) for t, rows in batch if t.resource_id not in self.final and t.resource_id in self.targets]
+        started = time.perf_counter()
         frames = frames_from_rows([(t.name, rows) for t, rows in fresh], self.schema)
+        parsing = self.client.stats.parsing
+        parsing.frame_seconds += time.perf_counter() - started
+        parsing.rows += sum(len(rows) for _, rows in fresh)
         return sum(self._deliver(t, DeviceStatus.COMPLETED, f, None) for (t, _), f in zip(fresh, frames, strict=True))
 
     def _deliver(self, target: Target, status: DeviceStatus, frame: Any, error: str | None) -> bool:
@@ -220,7 +242,7 @@ class CollectionOperation(AdminServiceOperation):
     def _open_operations(self) -> list[int]:
         return [self.operation_id] if len(self.final) < len(self.targets) else []
 
-    def _tick(self) -> bool:
+    def _steps(self) -> Generator[None, None, bool]:
         before = len(self.final)
         found = self._statuses([self.operation_id])
         status = None if found is None else found.get(self.operation_id)
@@ -230,7 +252,7 @@ class CollectionOperation(AdminServiceOperation):
                 return False
         self.site_status = status
         if status is None or self._want_results(status):
-            self._read_results()
+            yield from self._read_results()
         if status is not None:
             if status.failed > self._count(DeviceStatus.FAILED):
                 self._emit_failures(self.operation_id)
@@ -265,26 +287,36 @@ class CollectionOperation(AdminServiceOperation):
         return (have == 0 or status.finished or status.completed - have >= self.policy.result_growth * have
                 or self._clock() - self._results_at >= self._results_interval)
 
-    def _read_results(self) -> None:
-        entries = self.client.collection_result(self.collection_id, self.operation_id)
+    def _read_results(self) -> Generator[None, None, None]:
+        """Read every answer so far, a batch at a time as the body arrives: each batch's new devices
+        become replies before the next batch is read (devices already delivered are skipped)."""
+        batches = self.client.collection_result_batches(self.collection_id, self.operation_id)
         self._results_at = self._clock()
         self._results_interval = min(self.policy.cap, self._results_interval * self.policy.factor)
-        if entries is None:
+        if batches is None:
             return
         if self.site_status is not None and self.site_status.finished:
             self._reads_after_finish += 1  # complete answers that still lack a device it counted done
+        for entries in batches:
+            if self._emit_completed(self._grouped(entries)):
+                yield
+
+    def _grouped(self, entries: list[dict[str, Any]]) -> list[tuple[Target, list[dict[str, Any]]]]:
+        """A batch's entries by device (a device's rows are delivered whole, once), without the
+        devices already delivered."""
         rows_of: dict[int, list[dict[str, Any]]] = {}
-        for entry in entries:  # group by device first: a device's rows are delivered whole, once
+        for entry in entries:
             rid, name = entry_identity(entry)
             target = self._target_of(rid, name)
             if target is not None:
-                rows_of.setdefault(target.resource_id, []).extend(entry_rows(entry))
+                if target.resource_id not in self.final:
+                    rows_of.setdefault(target.resource_id, []).extend(entry_rows(entry))
                 continue
             for row in entry_rows(entry):  # an entry that doesn't say whose it is: each row does
                 owner = self._target_of(None, get_field(row, "Device"))
-                if owner is not None:
+                if owner is not None and owner.resource_id not in self.final:
                     rows_of.setdefault(owner.resource_id, []).append(row)
-        self._emit_completed([(self.targets[rid], rows) for rid, rows in rows_of.items()])
+        return [(self.targets[rid], rows) for rid, rows in rows_of.items()]
 
     def _mark_offline(self, status: OperationStatus) -> None:
         offline = self._offline_ids()
