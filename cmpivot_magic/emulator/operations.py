@@ -10,7 +10,8 @@ Every row carries ``Device``.
 Devices answer ``latency / speed`` seconds after submission. Work happens on a background thread
 in latency order, in growing chunks, so the first answers are ready at once even on a big site;
 a device answers at its time or when its rows are ready, whichever is later. Answers are encoded
-to JSON once and reused by every poll, so serving a 10,000-device result costs a join of bytes.
+to JSON once and reused by every poll, so serving a 10,000-device result costs writing bytes already made (sent in
+pieces, never joined).
 """
 
 from __future__ import annotations
@@ -133,15 +134,19 @@ class EmulatedOperation:
             "CreatedBy": self.created_by,
         }
 
-    def collection_result(self, context: str) -> bytes | None:
-        """``{"value": [{"DeviceName", "ResourceId", "Result": [rows]}, ...]}``, or None (404) before
-        any device has answered."""
+    def collection_result(self, context: str) -> list[bytes] | None:
+        """``{"value": [{"DeviceName", "ResourceId", "Result": [rows]}, ...]}`` in pieces (never joined:
+        at 150,000 devices it is gigabytes), or None (404) before any device has answered."""
         completed, _, _ = self.counts()
         if completed == 0:
             return None
         with self._lock:
-            body = b",".join(self._fragments[:completed])
-        return b'{"@odata.context":' + json.dumps(context).encode() + b',"value":[' + body + b"]}"
+            fragments = self._fragments[:completed]
+        parts = [b'{"@odata.context":' + json.dumps(context).encode() + b',"value":[']
+        for i, fragment in enumerate(fragments):
+            parts.extend((b",", fragment) if i else (fragment,))  # no copy of the fragment itself
+        parts.append(b"]}")
+        return parts
 
     def device_result(self, resource_id: int, context: str) -> bytes | None:
         """``{"value": {"Result": [rows]}}`` for one device, or None (404) until it has answered."""
