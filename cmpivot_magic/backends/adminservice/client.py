@@ -21,6 +21,7 @@ backslashes and quotes must survive). OData string literals double their single 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from urllib.parse import quote
 import requests
 
 from ...errors import BackendError
+from .entry_frames import EntryBatch, parse_entries
 from .transport import Policy, Transport
 
 _OPERATION_ID = re.compile(r'"OperationId"\s*:\s*(\d+)', re.IGNORECASE)
@@ -129,19 +131,20 @@ class AdminServiceClient:
     def collection_result(self, collection_id: str, operation_id: int) -> list[dict[str, Any]] | None:
         """The per-device entries answered so far (each with a ``Result`` list), or None (404)."""
         batches = self.collection_result_batches(collection_id, operation_id)
-        return None if batches is None else [entry for batch in batches for entry in batch]
-
-    def collection_result_batches(self, collection_id: str, operation_id: int,
-                                  batch_bytes: int | None = None) -> Iterator[list[dict[str, Any]]] | None:
-        """The same entries in batches as the body arrives (never all of it in memory), or None (404).
-        A body cut short part-way is read again, so a batch's devices may come twice."""
-        url = self.url(f"v1.0/Collections({odata_string(collection_id)})/AdminService.CMPivotResult"
-                       f"(OperationId={int(operation_id)})")
-        batches = self.transport.stream("GET", url, action=f"read CMPivot operation {operation_id}",
-                                        pending_404=True, batch_bytes=batch_bytes)
         if batches is None:
             return None
-        return ([entry for entry in batch if isinstance(entry, dict)] for batch in batches)
+        return [e for batch in batches for e in (batch.entries() if isinstance(batch, EntryBatch) else batch)
+                if isinstance(e, dict)]
+
+    def collection_result_batches(self, collection_id: str, operation_id: int, batch_bytes: int | None = None,
+                                  ) -> Iterator[EntryBatch | list[dict[str, Any]]] | None:
+        """The same entries in batches as the body arrives (never all of it in memory), or None (404):
+        an ``EntryBatch`` (read column-wise, see ``entry_frames``) or, for a body of another shape, a
+        list of entries. A body cut short part-way is read again, so a batch's devices may come twice."""
+        url = self.url(f"v1.0/Collections({odata_string(collection_id)})/AdminService.CMPivotResult"
+                       f"(OperationId={int(operation_id)})")
+        return self.transport.stream("GET", url, action=f"read CMPivot operation {operation_id}",
+                                     pending_404=True, batch_bytes=batch_bytes, parse=parse_entries)
 
     def operation_status(self, operation_ids: Iterable[int]) -> dict[int, OperationStatus]:
         """``SMS_ClientOperationStatus`` rows by operation id (ids the site doesn't know are absent)."""
@@ -298,5 +301,25 @@ def get_field(row: dict[str, Any], name: str) -> Any:
     return _getter(row)(name)
 
 
+def script_error(row: dict[str, Any]) -> str:
+    """A device's error from its ``SMS_CMPivotStatus`` row: the message in ``ScriptOutput``
+    (``<result ResultCode="…" Error="…"/>``, or an ``<error>`` element), else the exit code."""
+    output = _getter(row)("ScriptOutput")
+    code = _getter(row)("ScriptExitCode")
+    if isinstance(output, str) and output.strip():
+        try:
+            root = ET.fromstring(output)
+        except ET.ParseError:
+            return output.strip()[:1000]
+        for node in root.iter():
+            for attr in ("Error", "ErrorMessage", "Message"):
+                if node.get(attr):
+                    return str(node.get(attr))
+            if node.tag.lower() in ("error", "message") and node.text and node.text.strip():
+                return node.text.strip()
+        return f"the device's script failed (ResultCode {root.get('ResultCode', code)})"
+    return f"the device's script failed (exit code {code})"
+
+
 __all__ = ["AdminServiceClient", "OperationStatus", "entry_identity", "entry_rows", "get_field", "odata_string",
-           "operation_id_of"]
+           "operation_id_of", "script_error"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,20 +70,23 @@ def loads(data: bytes | bytearray | memoryview) -> Any:
         return orjson.loads(bytes(data).decode("utf-8", errors="replace"))
 
 
-def iter_value_batches(chunks: Iterable[bytes], batch_bytes: int = BATCH_BYTES,
-                       stats: ParseStats | None = None) -> Iterator[list[Any]]:
+def iter_value_batches(chunks: Iterable[bytes], batch_bytes: int = BATCH_BYTES, stats: ParseStats | None = None,
+                       parse: Callable[[bytes], Any] = loads) -> Iterator[Any]:
     """The items of the body's ``value`` (a list; one object is a list of one) in batches, as the
-    chunks arrive. Raises ``BodyError`` for a body that is not valid JSON."""
-    return _Reader(batch_bytes, stats or ParseStats()).run(iter(chunks))
+    chunks arrive. Raises ``BodyError`` for a body that is not valid JSON.
+
+    ``parse`` reads a batch's text, ``[entry, …]``, raising ValueError if it is not JSON (a batch of
+    the array is then whatever it returns; a body of another shape is still read as lists)."""
+    return _Reader(batch_bytes, stats or ParseStats(), parse).run(iter(chunks))
 
 
 class _Reader:
-    def __init__(self, batch_bytes: int, stats: ParseStats) -> None:
-        self.batch_bytes, self.stats = max(1, batch_bytes), stats
+    def __init__(self, batch_bytes: int, stats: ParseStats, parse: Callable[[bytes], Any]) -> None:
+        self.batch_bytes, self.stats, self.parse = max(1, batch_bytes), stats, parse
         self.buf = bytearray()
         self.separator: bytes | None = None
 
-    def run(self, chunks: Iterator[bytes]) -> Iterator[list[Any]]:
+    def run(self, chunks: Iterator[bytes]) -> Iterator[Any]:
         head = bytearray()
         for chunk in chunks:  # the header: up to the '[' that opens the value array
             head += chunk
@@ -131,12 +134,12 @@ class _Reader:
             self.stats.seconds += time.perf_counter() - started
             self.stats.bytes += len(data)
 
-    def _entries(self, end: int) -> list[Any] | None:
+    def _entries(self, end: int) -> Any:
         """``buf[:end]`` parsed as the array's next entries, or None if it is not a run of them."""
         started = time.perf_counter()
         try:
-            items: list[Any] = loads(b"[" + self.buf[:end] + b"]")
-        except orjson.JSONDecodeError:
+            items = self.parse(b"[" + self.buf[:end] + b"]")
+        except ValueError:  # orjson's errors are ValueErrors too
             return None
         finally:
             self.stats.seconds += time.perf_counter() - started
@@ -144,13 +147,13 @@ class _Reader:
         self.stats.bytes += end
         return items
 
-    def _take(self, end: int, items: list[Any]) -> list[Any]:
+    def _take(self, end: int, items: Any) -> Any:
         """Drop the parsed text and the comma after it from the window."""
         rest = _SEPARATOR.match(self.buf, end)
         del self.buf[: rest.end() if rest is not None else end]
         return items
 
-    def _cut(self) -> list[Any] | None:
+    def _cut(self) -> Any:
         """The complete entries at the window's start, or None while none is complete."""
         if self.separator is None:
             found = _OPENER.match(self.buf)
@@ -174,7 +177,7 @@ class _Reader:
             raise BodyError("the body is not valid JSON")
         return self._take(end, items)
 
-    def _tail(self) -> Iterator[list[Any]]:
+    def _tail(self) -> Iterator[Any]:
         """The last entries, the array's ']' and the rest of the top-level object."""
         buf = self.buf
         close = buf.rfind(b"]")
@@ -184,7 +187,7 @@ class _Reader:
             if _rest_is_valid(buf[close + 1:]):
                 items = self._entries(close)
                 if items is not None:
-                    if items:
+                    if len(items):
                         yield items
                     return
             close = buf.rfind(b"]", 0, close)

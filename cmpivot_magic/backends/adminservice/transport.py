@@ -166,13 +166,18 @@ class Transport:
             raise self.credentials.refused(final, response) if status in (401, 403) else final
 
     def stream(self, method: str, url: str, *, action: str, pending_404: bool = False,
-               batch_bytes: int | None = None) -> Iterator[list[Any]] | None:
+               batch_bytes: int | None = None, parse: Callable[[bytes], Any] | None = None) -> Iterator[Any] | None:
         """Send one logical request whose answer is ``{"value": [...]}``; return its items in batches
         as they arrive (see ``result_stream``), or None for a pending 404 (as ``call``)."""
         opened = self._open(method, url, action=action, pending_404=pending_404, attempt=0)
         if opened is None:
             return None
-        return self._batches(method, url, action, pending_404, opened, batch_bytes)
+        options: dict[str, Any] = {"stats": self.stats.parsing}
+        if batch_bytes:
+            options["batch_bytes"] = batch_bytes
+        if parse is not None:
+            options["parse"] = parse
+        return self._batches(method, url, action, pending_404, opened, options)
 
     def _open(self, method: str, url: str, *, action: str, pending_404: bool,
               attempt: int) -> tuple[requests.Response, int] | None:
@@ -209,12 +214,11 @@ class Transport:
             raise self.credentials.refused(final, response) if status in (401, 403) else final
 
     def _batches(self, method: str, url: str, action: str, pending_404: bool,
-                 opened: tuple[requests.Response, int], batch_bytes: int | None) -> Iterator[list[Any]]:
+                 opened: tuple[requests.Response, int], options: dict[str, Any]) -> Iterator[Any]:
         response, attempt = opened
         while True:
             try:
-                yield from iter_value_batches(self._chunks(response), **(
-                    {"batch_bytes": batch_bytes} if batch_bytes else {}), stats=self.stats.parsing)
+                yield from iter_value_batches(self._chunks(response), **options)
                 return
             except _TRANSIENT as err:
                 if attempt >= self.policy.retries:
