@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -137,14 +137,16 @@ class AdminServiceClient:
                 if isinstance(e, dict)]
 
     def collection_result_batches(self, collection_id: str, operation_id: int, batch_bytes: int | None = None,
+                                  parse: Callable[[bytes], EntryBatch] = parse_entries,
                                   ) -> Iterator[EntryBatch | list[dict[str, Any]]] | None:
         """The same entries in batches as the body arrives (never all of it in memory), or None (404):
         an ``EntryBatch`` (read column-wise, see ``entry_frames``) or, for a body of another shape, a
-        list of entries. A body cut short part-way is read again, so a batch's devices may come twice."""
+        list of entries. A body cut short part-way is read again, so a batch's devices may come twice.
+        ``parse`` reads a batch's text (``entry_frames.EntryParser`` leaves out devices already delivered)."""
         url = self.url(f"v1.0/Collections({odata_string(collection_id)})/AdminService.CMPivotResult"
                        f"(OperationId={int(operation_id)})")
         return self.transport.stream("GET", url, action=f"read CMPivot operation {operation_id}",
-                                     pending_404=True, batch_bytes=batch_bytes, parse=parse_entries)
+                                     pending_404=True, batch_bytes=batch_bytes, parse=parse)
 
     def operation_status(self, operation_ids: Iterable[int]) -> dict[int, OperationStatus]:
         """``SMS_ClientOperationStatus`` rows by operation id (ids the site doesn't know are absent)."""

@@ -15,6 +15,7 @@ lenient conversions), so both ways give the same frames.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,11 @@ _READS: dict[ScalarType, tuple[type[pl.DataType], ...]] = {
     ScalarType.REAL: (pl.Float64, pl.Float32, *_INTEGERS), ScalarType.BOOL: (pl.Boolean,),
 }
 """The JSON types each column type takes as they are (as ``rows._fast_series`` does)."""
+_OPENER = re.compile(rb'\s*(\{\s*"(?:[^"\\]|\\.)*"\s*:)')
+_SCALAR = rb'("(?:[^"\\]|\\.)*"|-?\d+)'
+_IDENTITY = re.compile(rb'\{"(\w+)":' + _SCALAR + rb',"(\w+)":' + _SCALAR)
+_TRIM_PIECE = 2048
+"""Bytes an entry must average before leaving delivered ones out of the text pays."""
 
 
 @dataclass
@@ -63,6 +69,59 @@ def parse_entries(text: bytes) -> EntryBatch:
         parsed = loads(text)  # raises if not JSON: the stream's cut was wrong (or the body is damaged)
         return EntryBatch(text, None, parsed if isinstance(parsed, list) else [])
     return EntryBatch(text, frame)
+
+
+class EntryParser:
+    """``parse_entries`` that first drops, from the text, the entries of devices already delivered
+    (every read of a collection's result repeats every device so far): a batch is cut at each
+    ``},{"<first key>":`` (never inside a string; see ``result_stream``) and a piece whose first two
+    members name a delivered ResourceId is left out. A piece cut inside an entry cannot leave valid
+    JSON with as many entries as pieces kept, so any doubt parses the whole batch instead."""
+
+    def __init__(self, target_of: Callable[[int | None, str | None], Target | None],
+                 delivered: Callable[[int], bool]) -> None:
+        self.target_of, self.delivered = target_of, delivered
+
+    def __call__(self, text: bytes) -> EntryBatch:
+        trimmed = self._trim(text)
+        if trimmed is not None:
+            kept, count = trimmed
+            try:
+                batch = parse_entries(kept)
+            except ValueError:
+                batch = None
+            if batch is not None and len(batch) == count:
+                return batch
+        return parse_entries(text)
+
+    def _trim(self, text: bytes) -> tuple[bytes, int] | None:
+        found = _OPENER.match(text, 1)
+        if found is None:
+            return None
+        separator = b"}," + found.group(1)
+        if len(text) < _TRIM_PIECE * (text.count(separator) + 1):
+            return None  # small entries (a row per device): reading them costs no more than cutting them
+        starts = [1]
+        at = text.find(separator)
+        while at >= 0:
+            starts.append(at + 2)
+            at = text.find(separator, at + 2)
+        ends = [s - 1 for s in starts[1:]] + [len(text) - 1]
+        kept = [text[s:e] for s, e in zip(starts, ends, strict=True) if not self._delivered_at(text, s)]
+        if len(kept) == len(starts):
+            return None
+        return b"[" + b",".join(kept) + b"]", len(kept)
+
+    def _delivered_at(self, text: bytes, start: int) -> bool:
+        found = _IDENTITY.match(text, start)
+        if found is None:
+            return False
+        members = {found.group(1).lower(): found.group(2), found.group(3).lower(): found.group(4)}
+        rid = members.get(b"resourceid")
+        if rid is None or not rid.isdigit():
+            return False
+        target = self.target_of(int(rid), None)
+        return target is not None and self.delivered(target.resource_id)
 
 
 def entry_frames(batch: EntryBatch, schema: Schema, target_of: Callable[[int | None, str | None], Target | None],
@@ -160,4 +219,4 @@ def _cast(values: pl.Series, t: ScalarType) -> pl.Series | None:
     return None
 
 
-__all__ = ["EntryBatch", "entry_frames", "parse_entries"]
+__all__ = ["EntryBatch", "EntryParser", "entry_frames", "parse_entries"]

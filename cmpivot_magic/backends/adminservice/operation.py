@@ -32,7 +32,7 @@ from typing import Any
 from ...errors import AuthenticationError, BackendError, PermissionDeniedError
 from ..base import DeviceReply, DeviceRequest, DeviceStatus, Target
 from .client import AdminServiceClient, OperationStatus, entry_identity, entry_rows, get_field, script_error
-from .entry_frames import EntryBatch, entry_frames
+from .entry_frames import EntryBatch, EntryParser, entry_frames
 from .rows import frames_from_rows
 
 NOT_COUNTED = "the site finished the operation without an answer from this device (offline or unreachable)"
@@ -290,7 +290,8 @@ class CollectionOperation(AdminServiceOperation):
     def _read_results(self) -> Generator[None, None, None]:
         """Read every answer so far, a batch at a time as the body arrives: each batch's new devices
         become replies before the next batch is read (devices already delivered are skipped)."""
-        batches = self.client.collection_result_batches(self.collection_id, self.operation_id)
+        parser = EntryParser(self._target_of, self.final.__contains__)
+        batches = self.client.collection_result_batches(self.collection_id, self.operation_id, parse=parser)
         self._results_at = self._clock()
         self._results_interval = min(self.policy.cap, self._results_interval * self.policy.factor)
         if batches is None:
