@@ -41,7 +41,7 @@ _STRING = rb'"(?:[^"\\]|\\.)*"'
 _SCALAR = rb'(?:' + _STRING + rb'|-?[0-9][0-9.eE+-]*|true|false|null)'
 _HEAD = re.compile(rb'\s*\{\s*(?:' + _STRING + rb'\s*:\s*' + _SCALAR + rb'\s*,\s*)*"value"\s*:\s*([\[{])')
 _OPENER = re.compile(rb'\s*(\{\s*' + _STRING + rb'\s*:)')
-_SEPARATOR = re.compile(rb'\s*,\s*')
+_SEPARATOR = re.compile(rb'\s*,')
 
 
 class BodyError(ValueError):
@@ -70,14 +70,14 @@ def loads(data: bytes | bytearray | memoryview) -> Any:
         return orjson.loads(bytes(data).decode("utf-8", errors="replace"))
 
 
-def iter_value_batches(chunks: Iterable[bytes], batch_bytes: int = BATCH_BYTES, stats: ParseStats | None = None,
+def iter_value_batches(chunks: Iterable[bytes], batch_bytes: int | None = None, stats: ParseStats | None = None,
                        parse: Callable[[bytes], Any] = loads) -> Iterator[Any]:
     """The items of the body's ``value`` (a list; one object is a list of one) in batches, as the
     chunks arrive. Raises ``BodyError`` for a body that is not valid JSON.
 
     ``parse`` reads a batch's text, ``[entry, …]``, raising ValueError if it is not JSON (a batch of
     the array is then whatever it returns; a body of another shape is still read as lists)."""
-    return _Reader(batch_bytes, stats or ParseStats(), parse).run(iter(chunks))
+    return _Reader(batch_bytes or BATCH_BYTES, stats or ParseStats(), parse).run(iter(chunks))
 
 
 class _Reader:
@@ -85,6 +85,8 @@ class _Reader:
         self.batch_bytes, self.stats, self.parse = max(1, batch_bytes), stats, parse
         self.buf = bytearray()
         self.separator: bytes | None = None
+        self.comma = False
+        """A comma is due before the next entry (the last batch ended at an entry's end)."""
 
     def run(self, chunks: Iterator[bytes]) -> Iterator[Any]:
         head = bytearray()
@@ -148,13 +150,22 @@ class _Reader:
         return items
 
     def _take(self, end: int, items: Any) -> Any:
-        """Drop the parsed text and the comma after it from the window."""
-        rest = _SEPARATOR.match(self.buf, end)
-        del self.buf[: rest.end() if rest is not None else end]
+        """Drop the parsed text from the window (and the comma after it, now or once it arrives)."""
+        del self.buf[:end]
+        self.comma = True
+        self._drop_comma()
         return items
+
+    def _drop_comma(self) -> None:
+        if self.comma:
+            found = _SEPARATOR.match(self.buf)
+            if found is not None:
+                del self.buf[: found.end()]
+                self.comma = False
 
     def _cut(self) -> Any:
         """The complete entries at the window's start, or None while none is complete."""
+        self._drop_comma()
         if self.separator is None:
             found = _OPENER.match(self.buf)
             if found is None:
@@ -179,6 +190,7 @@ class _Reader:
 
     def _tail(self) -> Iterator[Any]:
         """The last entries, the array's ']' and the rest of the top-level object."""
+        self._drop_comma()
         buf = self.buf
         close = buf.rfind(b"]")
         for _ in range(_TRIES):
