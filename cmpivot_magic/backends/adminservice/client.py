@@ -30,6 +30,7 @@ from urllib.parse import quote
 import requests
 
 from ...errors import BackendError
+from ..base import Target
 from .entry_frames import EntryBatch, parse_entries
 from .transport import Policy, Transport
 
@@ -299,6 +300,25 @@ def entry_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return _rows_of(entry)
 
 
+def group_entries(entries: list[dict[str, Any]], target_of: Callable[[int | None, str | None], Target | None],
+                  already: Callable[[int], bool]) -> list[tuple[Target, list[dict[str, Any]]]]:
+    """Entries' rows by device, in order (a device's rows are delivered whole, once), leaving out the
+    devices ``already`` has."""
+    rows_of: dict[int, tuple[Target, list[dict[str, Any]]]] = {}
+    for entry in entries:
+        rid, name = entry_identity(entry)
+        target = target_of(rid, name)
+        if target is not None:
+            if not already(target.resource_id):
+                rows_of.setdefault(target.resource_id, (target, []))[1].extend(entry_rows(entry))
+            continue
+        for row in entry_rows(entry):  # an entry that doesn't say whose it is: each row does
+            owner = target_of(None, get_field(row, "Device"))
+            if owner is not None and not already(owner.resource_id):
+                rows_of.setdefault(owner.resource_id, (owner, []))[1].append(row)
+    return list(rows_of.values())
+
+
 def get_field(row: dict[str, Any], name: str) -> Any:
     return _getter(row)(name)
 
@@ -323,5 +343,5 @@ def script_error(row: dict[str, Any]) -> str:
     return f"the device's script failed (exit code {code})"
 
 
-__all__ = ["AdminServiceClient", "OperationStatus", "entry_identity", "entry_rows", "get_field", "odata_string",
-           "operation_id_of", "script_error"]
+__all__ = ["AdminServiceClient", "OperationStatus", "entry_identity", "entry_rows", "get_field", "group_entries",
+           "odata_string", "operation_id_of", "script_error"]

@@ -25,13 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
 from ...errors import AuthenticationError, BackendError, PermissionDeniedError
 from ..base import DeviceReply, DeviceRequest, DeviceStatus, Target
-from .client import AdminServiceClient, OperationStatus, entry_identity, entry_rows, get_field, script_error
+from .client import AdminServiceClient, OperationStatus, get_field, group_entries, script_error
 from .entry_frames import EntryBatch, EntryParser, entry_frames
 from .rows import frames_from_rows
 
@@ -65,7 +66,8 @@ class AdminServiceOperation:
     """The site's operation runs in wall-clock time: the session stops polling at the timeout."""
 
     def __init__(self, client: AdminServiceClient, request: DeviceRequest, policy: PollPolicy,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 known: set[int] | None = None) -> None:
         self.client, self.request, self.policy = client, request, policy
         self._clock, self._sleep = clock, sleep
         # a resumed operation's timeout counts from when it was first sent
@@ -73,6 +75,9 @@ class AdminServiceOperation:
         self.targets = {t.resource_id: t for t in request.targets}
         self._by_name = {t.name.lower(): t for t in request.targets}
         self.final: dict[int, DeviceReply] = {}
+        self._counts: Counter[DeviceStatus] = Counter()
+        self.known = set(known or ()) & set(self.targets)
+        """Devices whose answers the session already has (a resumed operation): their rows are not read again."""
         self._queue: list[DeviceReply] = []
         self._interval = policy.first
         self._next = self.started + policy.first
@@ -186,7 +191,7 @@ class AdminServiceOperation:
 
     def _emit_completed(self, batch: list[tuple[Target, list[dict[str, Any]]]]) -> int:
         """Completed devices with their rows, each delivered once (rows read in one go)."""
-        fresh = [(t, rows) for t, rows in batch if t.resource_id not in self.final and t.resource_id in self.targets]
+        fresh = [(t, rows) for t, rows in batch if not self._already(t.resource_id) and t.resource_id in self.targets]
         started = time.perf_counter()
         frames = frames_from_rows([(t.name, rows) for t, rows in fresh], self.schema)
         parsing = self.client.stats.parsing
@@ -199,8 +204,20 @@ class AdminServiceOperation:
             return False
         reply = DeviceReply(target.name, target.resource_id, status, frame, error, self._clock() - self.started)
         self.final[target.resource_id] = reply
+        self._counts[status] += 1
         self._queue.append(reply)
         return True
+
+    def _already(self, rid: int) -> bool:
+        """Whether the device's rows are had already: delivered, or stored before a resume (such a
+        device that shows up in the results counts as Completed here and is not delivered again)."""
+        if rid in self.final:
+            return True
+        if rid in self.known:
+            self.final[rid] = DeviceReply(self.targets[rid].name, rid, DeviceStatus.COMPLETED)
+            self._counts[DeviceStatus.COMPLETED] += 1
+            return True
+        return False
 
     def _target_of(self, rid: int | None, name: str | None) -> Target | None:
         if rid is not None and rid in self.targets:
@@ -217,7 +234,7 @@ class AdminServiceOperation:
         return emitted
 
     def _count(self, status: DeviceStatus) -> int:
-        return sum(1 for r in self.final.values() if r.status == status)
+        return self._counts[status]
 
 
 class CollectionOperation(AdminServiceOperation):
@@ -290,7 +307,7 @@ class CollectionOperation(AdminServiceOperation):
     def _read_results(self) -> Generator[None, None, None]:
         """Read every answer so far, a batch at a time as the body arrives: each batch's new devices
         become replies before the next batch is read (devices already delivered are skipped)."""
-        parser = EntryParser(self._target_of, self.final.__contains__)
+        parser = EntryParser(self._target_of, self._already)
         batches = self.client.collection_result_batches(self.collection_id, self.operation_id, parse=parser)
         self._results_at = self._clock()
         self._results_interval = min(self.policy.cap, self._results_interval * self.policy.factor)
@@ -300,33 +317,17 @@ class CollectionOperation(AdminServiceOperation):
             self._reads_after_finish += 1  # complete answers that still lack a device it counted done
         for batch in batches:
             started = time.perf_counter()
-            pairs = entry_frames(batch, self.schema, self._target_of, self.final.__contains__) \
+            pairs = entry_frames(batch, self.schema, self._target_of, self._already) \
                 if isinstance(batch, EntryBatch) else None
             if pairs is None:  # the general way: rows as dicts
-                if self._emit_completed(self._grouped(batch.entries() if isinstance(batch, EntryBatch) else batch)):
+                if self._emit_completed(group_entries(
+                        batch.entries() if isinstance(batch, EntryBatch) else batch, self._target_of, self._already)):
                     yield
                 continue
             self.client.stats.parsing.frame_seconds += time.perf_counter() - started
             self.client.stats.parsing.rows += sum(f.height for _, f in pairs)
             if sum(self._deliver(t, DeviceStatus.COMPLETED, f, None) for t, f in pairs):
                 yield
-
-    def _grouped(self, entries: list[dict[str, Any]]) -> list[tuple[Target, list[dict[str, Any]]]]:
-        """A batch's entries by device (a device's rows are delivered whole, once), without the
-        devices already delivered."""
-        rows_of: dict[int, list[dict[str, Any]]] = {}
-        for entry in entries:
-            rid, name = entry_identity(entry)
-            target = self._target_of(rid, name)
-            if target is not None:
-                if target.resource_id not in self.final:
-                    rows_of.setdefault(target.resource_id, []).extend(entry_rows(entry))
-                continue
-            for row in entry_rows(entry):  # an entry that doesn't say whose it is: each row does
-                owner = self._target_of(None, get_field(row, "Device"))
-                if owner is not None and owner.resource_id not in self.final:
-                    rows_of.setdefault(owner.resource_id, []).append(row)
-        return [(self.targets[rid], rows) for rid, rows in rows_of.items()]
 
     def _mark_offline(self, status: OperationStatus) -> None:
         offline = self._offline_ids()
