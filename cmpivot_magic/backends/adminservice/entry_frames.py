@@ -15,11 +15,13 @@ lenient conversions), so both ways give the same frames.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from ...engine.functions import polars_dtype
@@ -38,9 +40,7 @@ _READS: dict[ScalarType, tuple[type[pl.DataType], ...]] = {
 """The JSON types each column type takes as they are (as ``rows._fast_series`` does)."""
 _OPENER = re.compile(rb'\s*(\{\s*"(?:[^"\\]|\\.)*"\s*:)')
 _SCALAR = rb'("(?:[^"\\]|\\.)*"|-?\d+)'
-_IDENTITY = re.compile(rb'\{"(\w+)":' + _SCALAR + rb',"(\w+)":' + _SCALAR)
-_TRIM_PIECE = 2048
-"""Bytes an entry must average before leaving delivered ones out of the text pays."""
+_KEY = re.compile(rb'"((?:[^"\\]|\\.)*)"')
 
 
 @dataclass
@@ -81,6 +81,8 @@ class EntryParser:
     def __init__(self, target_of: Callable[[int | None, str | None], Target | None],
                  delivered: Callable[[int], bool]) -> None:
         self.target_of, self.delivered = target_of, delivered
+        self._pattern: tuple[bytes, re.Pattern[bytes], re.Pattern[bytes]] | None = None
+        self._first_key = b""
 
     def __call__(self, text: bytes) -> EntryBatch:
         trimmed = self._trim(text)
@@ -95,29 +97,45 @@ class EntryParser:
         return parse_entries(text)
 
     def _trim(self, text: bytes) -> tuple[bytes, int] | None:
+        """The text without the delivered devices' pieces, and how many pieces are kept; None when
+        nothing is left out. One regular-expression pass finds every piece and its identity."""
         found = _OPENER.match(text, 1)
         if found is None:
             return None
-        separator = b"}," + found.group(1)
-        if len(text) < _TRIM_PIECE * (text.count(separator) + 1):
-            return None  # small entries (a row per device): reading them costs no more than cutting them
-        starts = [1]
-        at = text.find(separator)
-        while at >= 0:
-            starts.append(at + 2)
-            at = text.find(separator, at + 2)
-        ends = [s - 1 for s in starts[1:]] + [len(text) - 1]
-        kept = [text[s:e] for s, e in zip(starts, ends, strict=True) if not self._delivered_at(text, s)]
-        if len(kept) == len(starts):
+        head, pieces = self._patterns(found.group(1))
+        first = head.match(text, found.start(1))
+        starts, dropped = [found.start(1)], [first is not None and self._delivered(first)]
+        for match in pieces.finditer(text, found.end(1)):
+            starts.append(match.start(1))
+            dropped.append(self._delivered(match))
+        if not any(dropped):
             return None
-        return b"[" + b",".join(kept) + b"]", len(kept)
+        ends = [start - 1 for start in starts[1:]] + [len(text) - 1]
+        spans: list[list[int]] = []
+        for start, end, drop in zip(starts, ends, dropped, strict=True):
+            if drop:
+                continue
+            if spans and spans[-1][1] == start - 1:
+                spans[-1][1] = end  # runs of kept pieces are copied in one slice
+            else:
+                spans.append([start, end])
+        return b"[" + b",".join(text[a:b] for a, b in spans) + b"]", dropped.count(False)
 
-    def _delivered_at(self, text: bytes, start: int) -> bool:
-        found = _IDENTITY.match(text, start)
-        if found is None:
+    def _patterns(self, opener: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+        """An entry's start with its first two members (the first piece), and the same after "},"."""
+        if self._pattern is None or self._pattern[0] != opener:
+            first_key = _KEY.search(opener)
+            self._first_key = first_key.group(1).lower() if first_key else b""
+            head = rb"(" + re.escape(opener) + rb")(?:" + _SCALAR + rb',"(\w+)":' + _SCALAR + rb")?"
+            self._pattern = (opener, re.compile(head), re.compile(rb"\}," + head))
+        return self._pattern[1], self._pattern[2]
+
+    def _delivered(self, match: re.Match[bytes]) -> bool:
+        """Whether a piece's first two members name a device already delivered (by ResourceId)."""
+        if match.group(2) is None:
             return False
-        members = {found.group(1).lower(): found.group(2), found.group(3).lower(): found.group(4)}
-        rid = members.get(b"resourceid")
+        rid = match.group(2) if self._first_key == b"resourceid" else \
+            match.group(4) if match.group(3).lower() == b"resourceid" else None
         if rid is None or not rid.isdigit():
             return False
         target = self.target_of(int(rid), None)
@@ -160,6 +178,12 @@ def entry_frames(batch: EntryBatch, schema: Schema, target_of: Callable[[int | N
     rows = _typed_rows(kept, schema, owner_names)
     if rows is None:
         return None
+    owner = rows["__owner__"]
+    if owner.is_sorted():  # each device's rows together, devices in order: slices (no copies)
+        body = rows.drop("__owner__")
+        counts = np.bincount(owner.to_numpy(), minlength=len(targets)).tolist()
+        offsets = itertools.accumulate(counts, initial=0)
+        return [(t, body.slice(o, c)) for t, o, c in zip(targets, offsets, counts, strict=False)]
     parts = rows.partition_by("__owner__", as_dict=True, include_key=False, maintain_order=True)
     empty = rows.drop("__owner__").clear()
     return [(t, parts.get((i,), empty)) for i, t in enumerate(targets)]

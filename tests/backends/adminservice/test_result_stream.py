@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from cmpivot_magic.backends.adminservice.client import group_entries
 from cmpivot_magic.backends.adminservice.entry_frames import EntryParser, entry_frames, parse_entries
 from cmpivot_magic.backends.adminservice.result_stream import BodyError, entry_ends, iter_value_batches
 from cmpivot_magic.backends.adminservice.rows import frames_from_rows
@@ -182,3 +183,16 @@ def test_a_parser_leaves_delivered_devices_out_of_the_text() -> None:
               for rid, t in TARGETS.items()]
     got = parser(json.dumps(tricky, separators=(",", ":")).encode())
     assert got.frame is not None and got.frame.height == len(TARGETS)
+
+
+def test_a_device_in_two_entries_apart_gets_both_entries_rows_in_order() -> None:
+    entries = process_entries(CASES["plain"])
+    entries.append({"DeviceName": "PC0003", "ResourceId": 1003, "Result": [{"Device": "PC0003", "Name": "late",
+                                                                           "WorkingSetSize": 1}]})
+    pairs = entry_frames(parse_entries(json.dumps(entries).encode()), SCHEMA, target_of, lambda rid: False)
+    assert pairs is not None and [t.resource_id for t, _ in pairs] == list(TARGETS)
+    grouped = group_entries(entries, target_of, lambda rid: False)
+    want = frames_from_rows([(t.name, r) for t, r in grouped], SCHEMA)
+    for (_, got), expected in zip(pairs, want, strict=True):
+        assert_frame_equal(got, expected)
+    assert pairs[3][1]["Name"].to_list()[-1] == "late"
