@@ -24,7 +24,7 @@ emulator's own peak, ``VmHWM``, is shown beside it). History is written as in a 
 folder). Reported: rows, response bytes, total time, rows/s of parsing (rows made into frames /
 seconds in the JSON reader and in making frames, counted by the client), peak RSS.
 
-    python benchmarks/bench_adminservice.py --scale 150000 [--speed 10] [--pythonpath OTHER_TREE]
+    python benchmarks/bench_adminservice.py --scale 150000 [--speed 10] [--pythonpath OTHER_TREE] [--only row]
 
 ``--pythonpath`` runs another checkout's package (``git worktree add /tmp/before <commit>``) for
 before/after figures in one sitting (a tree without the parse counters shows "-" for rows/s).
@@ -206,7 +206,7 @@ def scale_run(devices: int, speed: float, query: str, pythonpath: str | None) ->
     return {**json.loads(done.stdout.strip().splitlines()[-1]), **peak}
 
 
-def scale(devices: int, speed: float, pythonpath: str | None) -> None:
+def scale(devices: int, speed: float, pythonpath: str | None, only: str | None = None) -> None:
     print(f"{devices:,} devices through the emulator (collection SMS00001, speed x{speed:g}), one query per "
           f"fresh emulator and client interpreter{' (code from ' + pythonpath + ')' if pythonpath else ''}")
     header = (f"{'query':<20}{'rows':>12}{'bytes received':>16}{'requests':>9}{'first rows':>11}{'total':>10}"
@@ -214,6 +214,8 @@ def scale(devices: int, speed: float, pythonpath: str | None) -> None:
     print(header)
     print("-" * len(header))
     for label, query in SCALE_QUERIES.items():
+        if only and only not in label:
+            continue
         f = scale_run(devices, speed, query, pythonpath)
         if "error" in f:
             print(f"{label:<20}failed: {f['error']}")
@@ -236,9 +238,10 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     ap.add_argument("--scale", type=int, metavar="DEVICES", help="site scale: our client alone at this size")
     ap.add_argument("--pythonpath", help="with --scale: run this tree's cmpivot_magic instead (before/after)")
+    ap.add_argument("--only", help="with --scale: only the queries whose label contains this ('row', 'Process')")
     args = ap.parse_args()
     if args.scale:
-        scale(args.scale, args.speed, args.pythonpath)
+        scale(args.scale, args.speed, args.pythonpath, args.only)
         return
     runs: list[Run] = []
     for size in args.sizes:
