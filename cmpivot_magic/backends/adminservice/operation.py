@@ -14,8 +14,11 @@ as it likes. Each poll ("tick"):
 4. marks devices offline once the site counts them offline (which ones: ``CNIsOnline`` from
    ``SMS_CombinedDeviceResources``, read once per operation).
 
-A device's rows are taken whole from one response and delivered once: a retried or repeated read
-never duplicates or drops them. ``done()`` is true when every target has a final reply, the
+A read streams: the body's entries arrive in batches (``result_stream.py``), each batch's new devices
+become replies before the next is read (a tick pauses there, so the session writes them to history as
+they come), and devices already delivered — or stored before a resume — are left out of the text
+before it is parsed (``entry_frames.py``). A device's rows are taken whole from one entry and
+delivered once: a retried or repeated read never duplicates or drops them. ``done()`` is true when every target has a final reply, the
 operation was cancelled, or its timeout passed. If the site won't show operation status (RBAC,
 an old site), polling falls back to reading results alone.
 """
