@@ -24,7 +24,7 @@ emulator's own peak, ``VmHWM``, is shown beside it). History is written as in a 
 folder). Reported: rows, response bytes, total time, rows/s of parsing (rows made into frames /
 seconds in the JSON reader and in making frames, counted by the client), peak RSS.
 
-    python benchmarks/bench_adminservice.py --scale 150000 [--speed 10] [--pythonpath OTHER_TREE] [--only row]
+    python benchmarks/bench_adminservice.py --scale 150000 [--speed 10] [--pythonpath OTHER_TREE] [--only OS]
 
 ``--pythonpath`` runs another checkout's package (``git worktree add /tmp/before <commit>``) for
 before/after figures in one sitting (a tree without the parse counters shows "-" for rows/s).
@@ -64,11 +64,12 @@ class Site:
 
 @contextmanager
 def emulator(devices: int, speed: float, env: dict[str, str] | None = None,
-             peak: dict[str, float] | None = None) -> Iterator[Site]:
+             peak: dict[str, float] | None = None, cwd: str | None = None) -> Iterator[Site]:
     """``cmpivot emulator`` in a child process; its url, CA and token read from its first lines
     (``peak["emulator_mb"]``: its peak RSS, read before it stops)."""
     process = subprocess.Popen([sys.executable, "-m", "cmpivot_magic.cli", "emulator", "--devices", str(devices),
-                                "--seed", "7", "--speed", str(speed)], stdout=subprocess.PIPE, text=True, env=env)
+                                "--seed", "7", "--speed", str(speed)], stdout=subprocess.PIPE, text=True, env=env,
+                               cwd=cwd)
     try:
         assert process.stdout is not None
         found = dict(process.stdout.readline().strip().split(": ", 1) for _ in range(3))
@@ -159,15 +160,29 @@ def same(got: pd.DataFrame, want: pd.DataFrame) -> bool:
 
 
 SCALE_QUERIES = {
-    "one row per device": "OS | project Device, Caption, Version",
+    "OS, a row per device": "OS | project Device, Caption, Version",
     "all Process rows": "Process | project Device, Name, WorkingSetSize",
 }
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 _SCALE_CHILD = r"""
 import json, resource, sys, time
 import cmpivot_magic as cm
 url, token, ca, query, speed, history = sys.argv[1:7]
 speed = float(speed)
+from cmpivot_magic.backends.adminservice import operation as O, transport as T
+old = {"json": 0.0, "frames": 0.0, "rows": 0, "bytes": 0}
+if not hasattr(T.Stats(), "parsing"):  # a tree before streaming: time its json.loads and frames_from_rows
+    import json as _json, types
+    def _loads(text, **kw):
+        t = time.perf_counter(); out = _json.loads(text, **kw)
+        old["json"] += time.perf_counter() - t; old["bytes"] += len(text); return out
+    T.json = types.SimpleNamespace(loads=_loads, dumps=_json.dumps)
+    _frames = O.frames_from_rows
+    def _timed(batch, schema):
+        t = time.perf_counter(); out = _frames(batch, schema)
+        old["frames"] += time.perf_counter() - t; old["rows"] += sum(f.height for f in out); return out
+    O.frames_from_rows = _timed
 s = cm.connect(url, token=token, verify=ca, poll_interval=(2.0 / speed, 10.0 / speed), history=history,
                request_timeout=(30.0, 600.0))
 started = time.perf_counter()
@@ -186,21 +201,25 @@ parsing = getattr(stats, "parsing", None)
 if parsing is not None:
     out.update(parsed_rows=parsing.rows, json_seconds=parsing.seconds, frame_seconds=parsing.frame_seconds,
                json_bytes=parsing.bytes)
+else:
+    out.update(parsed_rows=old["rows"], json_seconds=old["json"], frame_seconds=old["frames"], json_bytes=old["bytes"])
 out["statuses"] = {str(k): int(v) for k, v in r.status["Status"].value_counts().items()}
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["package"] = cm.__file__
 print(json.dumps(out))
 """
 
 
 def scale_run(devices: int, speed: float, query: str, pythonpath: str | None) -> dict[str, Any]:
-    """One query on a fresh emulator, the client in a fresh interpreter; its figures."""
-    env = dict(os.environ)
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath
+    """One query on a fresh emulator, the client in a fresh interpreter; its figures. Both children run
+    in a scratch folder: ``-c`` and ``-m`` put the working directory first on ``sys.path``, which would
+    shadow ``--pythonpath`` when run from a checkout's root."""
+    env = {**os.environ, "PYTHONPATH": os.path.abspath(pythonpath or REPO)}
     peak: dict[str, float] = {}
-    with emulator(devices, speed, env, peak) as emu, tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, emulator(devices, speed, env, peak, cwd=tmp) as emu:
         done = subprocess.run([sys.executable, "-c", _SCALE_CHILD, emu.url, emu.token, emu.ca, query, str(speed),
-                               os.path.join(tmp, "history")], env=env, capture_output=True, text=True, check=False)
+                               os.path.join(tmp, "history")], env=env, capture_output=True, text=True, check=False,
+                              cwd=tmp)
     if done.returncode != 0:
         return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1], **peak}
     return {**json.loads(done.stdout.strip().splitlines()[-1]), **peak}
@@ -209,7 +228,7 @@ def scale_run(devices: int, speed: float, query: str, pythonpath: str | None) ->
 def scale(devices: int, speed: float, pythonpath: str | None, only: str | None = None) -> None:
     print(f"{devices:,} devices through the emulator (collection SMS00001, speed x{speed:g}), one query per "
           f"fresh emulator and client interpreter{' (code from ' + pythonpath + ')' if pythonpath else ''}")
-    header = (f"{'query':<20}{'rows':>12}{'bytes received':>16}{'requests':>9}{'first rows':>11}{'total':>10}"
+    header = (f"{'query':<22}{'rows':>12}{'bytes received':>16}{'requests':>9}{'first rows':>11}{'total':>10}"
               f"{'parse rows/s':>14}{'peak RSS':>10}{'emulator':>10}")
     print(header)
     print("-" * len(header))
@@ -218,18 +237,19 @@ def scale(devices: int, speed: float, pythonpath: str | None, only: str | None =
             continue
         f = scale_run(devices, speed, query, pythonpath)
         if "error" in f:
-            print(f"{label:<20}failed: {f['error']}")
+            print(f"{label:<22}failed: {f['error']}")
             continue
         spent = f.get("json_seconds", 0.0) + f.get("frame_seconds", 0.0)
         rate = f"{f['parsed_rows'] / spent / 1e6:.2f}M" if spent else "-"
         first = f"{f['first']:.1f} s" if f.get("first") is not None else "-"
-        print(f"{label:<20}{f['rows']:>12,}{f['bytes']:>16,}{f['requests']:>9,}{first:>11}{f['total']:>8.1f} s"
+        print(f"{label:<22}{f['rows']:>12,}{f['bytes']:>16,}{f['requests']:>9,}{first:>11}{f['total']:>8.1f} s"
               f"{rate:>14}{f['peak_mb'] / 1024:>7.2f} GB{f.get('emulator_mb', float('nan')) / 1024:>7.2f} GB")
+        print(f"{'':<22}package: {f['package']}")
         if spent:
-            print(f"{'':<20}parsing: {f['json_seconds']:.1f} s reading JSON ({f['json_bytes']:,} bytes), "
+            print(f"{'':<22}parsing: {f['json_seconds']:.1f} s reading JSON ({f['json_bytes']:,} bytes), "
                   f"{f['frame_seconds']:.1f} s making frames of {f['parsed_rows']:,} rows; statuses {f['statuses']}")
         else:
-            print(f"{'':<20}statuses {f['statuses']}")
+            print(f"{'':<22}statuses {f['statuses']}")
 
 
 def main() -> None:
@@ -238,7 +258,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     ap.add_argument("--scale", type=int, metavar="DEVICES", help="site scale: our client alone at this size")
     ap.add_argument("--pythonpath", help="with --scale: run this tree's cmpivot_magic instead (before/after)")
-    ap.add_argument("--only", help="with --scale: only the queries whose label contains this ('row', 'Process')")
+    ap.add_argument("--only", help="with --scale: only the queries whose label contains this ('OS', 'Process')")
     args = ap.parse_args()
     if args.scale:
         scale(args.scale, args.speed, args.pythonpath, args.only)
