@@ -65,7 +65,7 @@ def parse_entries(text: bytes) -> EntryBatch:
     """``[entry, …]`` read by polars, else checked by orjson (raises ValueError if not JSON)."""
     try:
         frame = pl.read_json(io.BytesIO(text), infer_schema_length=None)
-    except (pl.exceptions.PolarsError, ValueError, TypeError):
+    except (Exception, pl.exceptions.PanicException):  # whatever polars makes of odd JSON: the general way
         parsed = loads(text)  # raises if not JSON: the stream's cut was wrong (or the body is damaged)
         return EntryBatch(text, None, parsed if isinstance(parsed, list) else [])
     return EntryBatch(text, frame)
@@ -146,6 +146,14 @@ def entry_frames(batch: EntryBatch, schema: Schema, target_of: Callable[[int | N
                  skip: Callable[[int], bool]) -> list[tuple[Target, pl.DataFrame]] | None:
     """Each new device's frame, in the batch's order (a device's entries together), or None when the
     batch needs the general way."""
+    try:
+        return _entry_frames(batch, schema, target_of, skip)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException):  # e.g. a row member named __owner__
+        return None
+
+
+def _entry_frames(batch: EntryBatch, schema: Schema, target_of: Callable[[int | None, str | None], Target | None],
+                  skip: Callable[[int], bool]) -> list[tuple[Target, pl.DataFrame]] | None:
     frame = batch.frame
     if frame is None or frame.height == 0:
         return None if frame is None else []

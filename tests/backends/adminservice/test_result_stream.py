@@ -137,6 +137,7 @@ CASES = {
     "numbers as text": lambda i, d: [{"Device": d, "Name": "x", "WorkingSetSize": str(i)}],
     "mixed numbers": lambda i, d: [{"Device": d, "Name": 5 if i % 2 else "n", "WorkingSetSize": 1.5 if i % 3 else 2}],
     "no rows": lambda i, d: [],
+    "members named like the reader's own columns": lambda i, d: [{"Device": d, "Name": "x", "__owner__": 7}],
 }
 
 
