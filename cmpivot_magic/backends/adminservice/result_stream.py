@@ -140,7 +140,9 @@ class _Reader:
         """``buf[:end]`` parsed as the array's next entries, or None if it is not a run of them."""
         started = time.perf_counter()
         try:
-            items = self.parse(b"[" + self.buf[:end] + b"]")
+            with memoryview(self.buf) as view, view[:end] as part:  # one copy of the text, not two
+                text = b"".join((b"[", part, b"]"))
+            items = self.parse(text)
         except ValueError:  # orjson's errors are ValueErrors too
             return None
         finally:
