@@ -22,9 +22,10 @@ with the same query on ``demo://``.
 in a fresh interpreter of its own, so its peak RSS (``ru_maxrss``) is that query's alone (the
 emulator's own peak, ``VmHWM``, is shown beside it). History is written as in a notebook (a temporary
 folder). Reported: rows, response bytes, total time, rows/s of parsing (rows made into frames /
-seconds in the JSON reader and in making frames, counted by the client), peak RSS.
+seconds in the JSON reader and in making frames, counted by the client), peak RSS. ``--resume`` adds a
+run of the Process query whose client is killed half-way and resumed by a new process from its history.
 
-    python benchmarks/bench_adminservice.py --scale 150000 [--speed 10] [--pythonpath OTHER_TREE] [--only OS]
+    python benchmarks/bench_adminservice.py --scale 150000 [--speed 10] [--pythonpath OTHER_TREE] [--only OS] [--resume]
 
 ``--pythonpath`` runs another checkout's package (``git worktree add /tmp/before <commit>``) for
 before/after figures in one sitting (a tree without the parse counters shows "-" for rows/s).
@@ -166,9 +167,9 @@ SCALE_QUERIES = {
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 _SCALE_CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 import cmpivot_magic as cm
-url, token, ca, query, speed, history = sys.argv[1:7]
+url, token, ca, query, speed, history, mode = sys.argv[1:8]
 speed = float(speed)
 from cmpivot_magic.backends.adminservice import operation as O, transport as T
 old = {"json": 0.0, "frames": 0.0, "rows": 0, "bytes": 0}
@@ -186,9 +187,12 @@ if not hasattr(T.Stats(), "parsing"):  # a tree before streaming: time its json.
 s = cm.connect(url, token=token, verify=ca, poll_interval=(2.0 / speed, 10.0 / speed), history=history,
                request_timeout=(30.0, 600.0))
 started = time.perf_counter()
-op = s.submit(query, collection="SMS00001")
+op = s.resume(int(mode[7:])) if mode.startswith("resume:") else s.submit(query, collection="SMS00001")
 first = None
 for p in op.updates(poll=0.05):
+    if mode == "kill" and p.answered >= p.targeted // 2:  # the kernel dies half-way: no cleanup
+        print(json.dumps({"killed": op.id, "answered": p.answered}), flush=True)
+        os._exit(9)
     if first is None and p.rows:
         first = time.perf_counter() - started
 r = op.result()
@@ -210,41 +214,60 @@ print(json.dumps(out))
 """
 
 
-def scale_run(devices: int, speed: float, query: str, pythonpath: str | None) -> dict[str, Any]:
-    """One query on a fresh emulator, the client in a fresh interpreter; its figures. Both children run
-    in a scratch folder: ``-c`` and ``-m`` put the working directory first on ``sys.path``, which would
-    shadow ``--pythonpath`` when run from a checkout's root."""
+def scale_run(devices: int, speed: float, query: str, pythonpath: str | None, resume: bool = False) -> dict[str, Any]:
+    """One query on a fresh emulator, the client in a fresh interpreter; its figures. ``resume``: the
+    first client is killed once half the devices answered and a second resumes the operation from
+    the history on disk (the figures are the second's). Both children run in a scratch folder: ``-c``
+    and ``-m`` put the working directory first on ``sys.path``, which would shadow ``--pythonpath``."""
     env = {**os.environ, "PYTHONPATH": os.path.abspath(pythonpath or REPO)}
     peak: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp, emulator(devices, speed, env, peak, cwd=tmp) as emu:
-        done = subprocess.run([sys.executable, "-c", _SCALE_CHILD, emu.url, emu.token, emu.ca, query, str(speed),
-                               os.path.join(tmp, "history")], env=env, capture_output=True, text=True, check=False,
-                              cwd=tmp)
+        def child(mode: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-c", _SCALE_CHILD, emu.url, emu.token, emu.ca, query, str(speed),
+                                   os.path.join(tmp, "history"), mode], env=env, capture_output=True, text=True,
+                                  check=False, cwd=tmp)
+
+        killed: dict[str, Any] = {}
+        if resume:
+            first = child("kill")
+            if first.returncode != 9:
+                return {"error": (first.stderr.strip().splitlines() or [f"exit {first.returncode}"])[-1], **peak}
+            killed = json.loads(first.stdout.strip().splitlines()[-1])
+        done = child(f"resume:{killed['killed']}" if resume else "run")
     if done.returncode != 0:
         return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1], **peak}
-    return {**json.loads(done.stdout.strip().splitlines()[-1]), **peak}
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), **peak, **killed}
 
 
-def scale(devices: int, speed: float, pythonpath: str | None, only: str | None = None) -> None:
+def scale(devices: int, speed: float, pythonpath: str | None, only: str | None = None, resume: bool = False) -> None:
     print(f"{devices:,} devices through the emulator (collection SMS00001, speed x{speed:g}), one query per "
           f"fresh emulator and client interpreter{' (code from ' + pythonpath + ')' if pythonpath else ''}")
     header = (f"{'query':<22}{'rows':>12}{'bytes received':>16}{'requests':>9}{'first rows':>11}{'total':>10}"
               f"{'parse rows/s':>14}{'peak RSS':>10}{'emulator':>10}")
     print(header)
     print("-" * len(header))
-    for label, query in SCALE_QUERIES.items():
+    plain: dict[str, dict[str, Any]] = {}
+    runs = [(label, query, False) for label, query in SCALE_QUERIES.items()]
+    if resume:
+        runs.append(("Process, resumed", SCALE_QUERIES["all Process rows"], True))
+    for label, query, again in runs:
         if only and only not in label:
             continue
-        f = scale_run(devices, speed, query, pythonpath)
+        f = scale_run(devices, speed, query, pythonpath, again)
         if "error" in f:
             print(f"{label:<22}failed: {f['error']}")
             continue
+        plain.setdefault(query, f)
         spent = f.get("json_seconds", 0.0) + f.get("frame_seconds", 0.0)
         rate = f"{f['parsed_rows'] / spent / 1e6:.2f}M" if spent else "-"
         first = f"{f['first']:.1f} s" if f.get("first") is not None else "-"
         print(f"{label:<22}{f['rows']:>12,}{f['bytes']:>16,}{f['requests']:>9,}{first:>11}{f['total']:>8.1f} s"
               f"{rate:>14}{f['peak_mb'] / 1024:>7.2f} GB{f.get('emulator_mb', float('nan')) / 1024:>7.2f} GB")
         print(f"{'':<22}package: {f['package']}")
+        if again:
+            same = plain[query] is not f and (plain[query]["rows"], plain[query]["statuses"]) == (f["rows"], f["statuses"])
+            print(f"{'':<22}killed after {f['answered']:,} devices answered; the resumed process made frames of "
+                  f"{f['parsed_rows']:,} rows; rows and statuses as the uninterrupted run: {'yes' if same else 'NO'}")
         if spent:
             print(f"{'':<22}parsing: {f['json_seconds']:.1f} s reading JSON ({f['json_bytes']:,} bytes), "
                   f"{f['frame_seconds']:.1f} s making frames of {f['parsed_rows']:,} rows; statuses {f['statuses']}")
@@ -258,10 +281,12 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     ap.add_argument("--scale", type=int, metavar="DEVICES", help="site scale: our client alone at this size")
     ap.add_argument("--pythonpath", help="with --scale: run this tree's cmpivot_magic instead (before/after)")
+    ap.add_argument("--resume", action="store_true", help="with --scale: also kill a client half-way through the "
+                    "Process query and resume it in a new one")
     ap.add_argument("--only", help="with --scale: only the queries whose label contains this ('OS', 'Process')")
     args = ap.parse_args()
     if args.scale:
-        scale(args.scale, args.speed, args.pythonpath, args.only)
+        scale(args.scale, args.speed, args.pythonpath, args.only, args.resume)
         return
     runs: list[Run] = []
     for size in args.sizes:
