@@ -52,7 +52,12 @@ class Answer:
     status: DeviceStatus = DeviceStatus.PENDING
     error: str | None = None
     rows_json: bytes = b""
-    """The device's rows as JSON objects joined by commas (no brackets)."""
+    """The device's rows as JSON objects joined by commas (no brackets); once the answer is a
+    collection-result entry, empty: ``rows_json_of`` slices them out of the entry (one copy kept)."""
+    entry: int = -1
+    """Where its collection-result entry is in the operation's fragments (-1: none), and the offset
+    of its rows in it."""
+    offset: int = 0
 
 
 class EmulatedOperation:
@@ -157,7 +162,14 @@ class EmulatedOperation:
         if answer.status not in (DeviceStatus.COMPLETED, DeviceStatus.TRUNCATED):
             return None
         return (b'{"@odata.context":' + json.dumps(context).encode() + b',"value":{"Result":['
-                + answer.rows_json + b"]}}")
+                + self.rows_json_of(answer) + b"]}}")
+
+    def rows_json_of(self, answer: Answer) -> bytes:
+        """An answer's rows as ``Answer.rows_json`` says, wherever they are kept."""
+        if answer.entry < 0:
+            return answer.rows_json
+        with self._lock:
+            return self._fragments[answer.entry][answer.offset : -2]
 
     def script_status_rows(self) -> list[dict[str, Any]]:
         """``SMS_CMPivotStatus`` instances of the devices that answered (``ScriptOutput`` filled by
@@ -178,7 +190,7 @@ class EmulatedOperation:
         a = self.answers[self.position[resource_id]]
         if a.status == DeviceStatus.FAILED:
             return f'<result ResultCode="0x80004005" Error={quoteattr(a.error or "")}/>'
-        rows = json.loads(b"[" + a.rows_json + b"]")
+        rows = json.loads(b"[" + self.rows_json_of(a) + b"]")
         items = "".join(f'<e _i="{i}" ' + " ".join(f"{k}={quoteattr('' if v is None else str(v))}" for k, v in row.items())
                         + "/>" for i, row in enumerate(rows))
         return f'<result ResultCode="0">{items}</result>'
@@ -199,9 +211,11 @@ class EmulatedOperation:
                         self._completed.append(self._completed[-1] + done)
                         self._failed.append(self._failed[-1] + (a.status == DeviceStatus.FAILED))
                         if done:
-                            self._fragments.append(
-                                b'{"DeviceName":' + json.dumps(a.name).encode() + b',"ResourceId":'
-                                + str(a.resource_id).encode() + b',"Result":[' + a.rows_json + b"]}")
+                            head = (b'{"DeviceName":' + json.dumps(a.name).encode() + b',"ResourceId":'
+                                    + str(a.resource_id).encode() + b',"Result":[')
+                            a.entry, a.offset = len(self._fragments), len(head)
+                            self._fragments.append(head + a.rows_json + b"]}")
+                            a.rows_json = b""  # the entry holds them: one copy (GBs at 150,000 devices)
                     self._ready += len(chunk)
                 start += len(chunk)
                 size = min(size * 2, 2048)
