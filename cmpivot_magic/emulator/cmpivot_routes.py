@@ -86,8 +86,9 @@ def collection_result(site: Site, request: Request, cid: str, op: str) -> Respon
         return Response(404)
     if not grant_of(request).can_read(cid.upper()):
         return error(404, "Access denied  WMI QUERY: ")
-    body = operation.collection_result(context(site, request, "Collection(Edm.ComplexType)"))
-    return Response(404) if body is None else Response(200, body, {"Content-Type": "application/json"})
+    parts = operation.collection_result(context(site, request, "Collection(Edm.ComplexType)"))
+    return Response(404) if parts is None else Response(200, headers={"Content-Type": "application/json"},
+                                                        parts=parts)
 
 
 def _wanted(site: Site, request: Request, key: str) -> list[EmulatedOperation]:

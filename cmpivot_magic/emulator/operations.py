@@ -10,7 +10,8 @@ Every row carries ``Device``.
 Devices answer ``latency / speed`` seconds after submission. Work happens on a background thread
 in latency order, in growing chunks, so the first answers are ready at once even on a big site;
 a device answers at its time or when its rows are ready, whichever is later. Answers are encoded
-to JSON once and reused by every poll, so serving a 10,000-device result costs a join of bytes.
+to JSON once and reused by every poll, so serving a 10,000-device result costs writing bytes already made (sent in
+pieces, never joined).
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ class Answer:
     status: DeviceStatus = DeviceStatus.PENDING
     error: str | None = None
     rows_json: bytes = b""
-    """The device's rows as JSON objects joined by commas (no brackets)."""
+    """The device's rows as JSON objects joined by commas (no brackets); once the answer is a
+    collection-result entry, empty: ``rows_json_of`` slices them out of the entry (one copy kept)."""
+    entry: int = -1
+    """Where its collection-result entry is in the operation's fragments (-1: none), and the offset
+    of its rows in it."""
+    offset: int = 0
 
 
 class EmulatedOperation:
@@ -133,15 +139,19 @@ class EmulatedOperation:
             "CreatedBy": self.created_by,
         }
 
-    def collection_result(self, context: str) -> bytes | None:
-        """``{"value": [{"DeviceName", "ResourceId", "Result": [rows]}, ...]}``, or None (404) before
-        any device has answered."""
+    def collection_result(self, context: str) -> list[bytes] | None:
+        """``{"value": [{"DeviceName", "ResourceId", "Result": [rows]}, ...]}`` in pieces (never joined:
+        at 150,000 devices it is gigabytes), or None (404) before any device has answered."""
         completed, _, _ = self.counts()
         if completed == 0:
             return None
         with self._lock:
-            body = b",".join(self._fragments[:completed])
-        return b'{"@odata.context":' + json.dumps(context).encode() + b',"value":[' + body + b"]}"
+            fragments = self._fragments[:completed]
+        parts = [b'{"@odata.context":' + json.dumps(context).encode() + b',"value":[']
+        for i, fragment in enumerate(fragments):
+            parts.extend((b",", fragment) if i else (fragment,))  # no copy of the fragment itself
+        parts.append(b"]}")
+        return parts
 
     def device_result(self, resource_id: int, context: str) -> bytes | None:
         """``{"value": {"Result": [rows]}}`` for one device, or None (404) until it has answered."""
@@ -152,7 +162,14 @@ class EmulatedOperation:
         if answer.status not in (DeviceStatus.COMPLETED, DeviceStatus.TRUNCATED):
             return None
         return (b'{"@odata.context":' + json.dumps(context).encode() + b',"value":{"Result":['
-                + answer.rows_json + b"]}}")
+                + self.rows_json_of(answer) + b"]}}")
+
+    def rows_json_of(self, answer: Answer) -> bytes:
+        """An answer's rows as ``Answer.rows_json`` says, wherever they are kept."""
+        if answer.entry < 0:
+            return answer.rows_json
+        with self._lock:
+            return self._fragments[answer.entry][answer.offset : -2]
 
     def script_status_rows(self) -> list[dict[str, Any]]:
         """``SMS_CMPivotStatus`` instances of the devices that answered (``ScriptOutput`` filled by
@@ -173,7 +190,7 @@ class EmulatedOperation:
         a = self.answers[self.position[resource_id]]
         if a.status == DeviceStatus.FAILED:
             return f'<result ResultCode="0x80004005" Error={quoteattr(a.error or "")}/>'
-        rows = json.loads(b"[" + a.rows_json + b"]")
+        rows = json.loads(b"[" + self.rows_json_of(a) + b"]")
         items = "".join(f'<e _i="{i}" ' + " ".join(f"{k}={quoteattr('' if v is None else str(v))}" for k, v in row.items())
                         + "/>" for i, row in enumerate(rows))
         return f'<result ResultCode="0">{items}</result>'
@@ -194,9 +211,11 @@ class EmulatedOperation:
                         self._completed.append(self._completed[-1] + done)
                         self._failed.append(self._failed[-1] + (a.status == DeviceStatus.FAILED))
                         if done:
-                            self._fragments.append(
-                                b'{"DeviceName":' + json.dumps(a.name).encode() + b',"ResourceId":'
-                                + str(a.resource_id).encode() + b',"Result":[' + a.rows_json + b"]}")
+                            head = (b'{"DeviceName":' + json.dumps(a.name).encode() + b',"ResourceId":'
+                                    + str(a.resource_id).encode() + b',"Result":[')
+                            a.entry, a.offset = len(self._fragments), len(head)
+                            self._fragments.append(head + a.rows_json + b"]}")
+                            a.rows_json = b""  # the entry holds them: one copy (GBs at 150,000 devices)
                     self._ready += len(chunk)
                 start += len(chunk)
                 size = min(size * 2, 2048)

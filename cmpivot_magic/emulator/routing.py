@@ -26,6 +26,13 @@ class Response:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    parts: list[bytes] | None = None
+    """A big body in pieces, sent one after another (``body`` is then unused): a 150,000-device
+    result is never joined into one bytes object."""
+
+    def whole(self) -> Response:
+        """The same response with its parts joined into ``body``."""
+        return self if self.parts is None else Response(self.status, b"".join(self.parts), self.headers)
 
 
 @dataclass

@@ -271,6 +271,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = emulator.app.handle(method, self.path, headers, body)
         except Exception as err:  # a bug in the emulator: answer as the AdminService would, with a 500
             response = error(500, f"An error has occurred. {type(err).__name__}: {err}")
+        if fault is not None and fault.kind in ("truncate", "malformed"):
+            response = response.whole()
         if fault is not None and fault.kind == "truncate" and response.body:
             self._send(response, cut=max(1, len(response.body) // 2))
             return
@@ -279,17 +281,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(response)
 
     def _send(self, response: Response, cut: int | None = None) -> None:
+        parts = response.parts if response.parts is not None else [response.body]
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(sum(len(p) for p in parts)))
         if cut is not None:
             self.send_header("Connection", "close")
         self.end_headers()
-        payload = response.body if cut is None else response.body[:cut]
-        self.wfile.write(payload)
+        if cut is not None:
+            parts = [b"".join(parts)[:cut]]
+        sent = 0
+        for payload in _grouped(parts):
+            self.wfile.write(payload)
+            sent += len(payload)
         self.wfile.flush()
-        self.server.emulator.bytes_sent += len(payload)
+        self.server.emulator.bytes_sent += sent
         if cut is not None:
             self.close_connection = True
             self._reset()
@@ -302,6 +309,20 @@ class _Handler(BaseHTTPRequestHandler):
             # close the descriptor itself (the handler's files still hold the socket object): no TLS
             # close_notify, no FIN — the client sees a reset
             os.close(self.request.detach())
+
+
+def _grouped(parts: list[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """Small parts joined into writes of about ``size`` bytes (one TLS record burst each)."""
+    group: list[bytes] = []
+    held = 0
+    for part in parts:
+        group.append(part)
+        held += len(part)
+        if held >= size:
+            yield b"".join(group)
+            group, held = [], 0
+    if group:
+        yield b"".join(group)
 
 
 _DEFAULT_MESSAGES = {

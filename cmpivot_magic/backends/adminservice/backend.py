@@ -229,8 +229,8 @@ class AdminServiceBackend:
 
     def resume(self, operation_id: int, request: DeviceRequest, answered: set[int]) -> AdminServiceOperation:
         """Re-attach to an operation already on the site (after a kernel restart): its status says
-        which collection it targets; results are read again from the start (the session keeps
-        the devices it already has, once each)."""
+        which collection it targets; results are read again from the start, leaving out the rows of
+        the devices in ``answered`` (the session has them)."""
         status = self.client.operation_status([operation_id]).get(operation_id)
         if status is None:
             raise CMPivotError(f"the site no longer knows CMPivot operation {operation_id}",
@@ -238,7 +238,7 @@ class AdminServiceBackend:
         operation: AdminServiceOperation
         if status.collection_id:
             operation = CollectionOperation(self.client, request, status.collection_id, self.poll_policy,
-                                            operation_id=operation_id)
+                                            operation_id=operation_id, known=answered)
         elif len(request.targets) == 1:
             operation = DevicesOperation(self.client, request, self.poll_policy,
                                          operations={operation_id: request.targets[0]})

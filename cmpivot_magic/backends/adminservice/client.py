@@ -21,7 +21,8 @@ backslashes and quotes must survive). OData string literals double their single 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +30,8 @@ from urllib.parse import quote
 import requests
 
 from ...errors import BackendError
+from ..base import Target
+from .entry_frames import EntryBatch, parse_entries
 from .transport import Policy, Transport
 
 _OPERATION_ID = re.compile(r'"OperationId"\s*:\s*(\d+)', re.IGNORECASE)
@@ -128,16 +131,23 @@ class AdminServiceClient:
 
     def collection_result(self, collection_id: str, operation_id: int) -> list[dict[str, Any]] | None:
         """The per-device entries answered so far (each with a ``Result`` list), or None (404)."""
+        batches = self.collection_result_batches(collection_id, operation_id)
+        if batches is None:
+            return None
+        return [e for batch in batches for e in (batch.entries() if isinstance(batch, EntryBatch) else batch)
+                if isinstance(e, dict)]
+
+    def collection_result_batches(self, collection_id: str, operation_id: int, batch_bytes: int | None = None,
+                                  parse: Callable[[bytes], EntryBatch] = parse_entries,
+                                  ) -> Iterator[EntryBatch | list[dict[str, Any]]] | None:
+        """The same entries in batches as the body arrives (never all of it in memory), or None (404):
+        an ``EntryBatch`` (read column-wise, see ``entry_frames``) or, for a body of another shape, a
+        list of entries. A body cut short part-way is read again, so a batch's devices may come twice.
+        ``parse`` reads a batch's text (``entry_frames.EntryParser`` leaves out devices already delivered)."""
         url = self.url(f"v1.0/Collections({odata_string(collection_id)})/AdminService.CMPivotResult"
                        f"(OperationId={int(operation_id)})")
-        status, body = self.transport.call("GET", url, action=f"read CMPivot operation {operation_id}",
-                                           pending_404=True)
-        if status == 404:
-            return None
-        value = body.get("value") if isinstance(body, dict) else None
-        if isinstance(value, dict):
-            return [value]
-        return [entry for entry in value or [] if isinstance(entry, dict)]
+        return self.transport.stream("GET", url, action=f"read CMPivot operation {operation_id}",
+                                     pending_404=True, batch_bytes=batch_bytes, parse=parse)
 
     def operation_status(self, operation_ids: Iterable[int]) -> dict[int, OperationStatus]:
         """``SMS_ClientOperationStatus`` rows by operation id (ids the site doesn't know are absent)."""
@@ -290,9 +300,48 @@ def entry_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return _rows_of(entry)
 
 
+def group_entries(entries: list[dict[str, Any]], target_of: Callable[[int | None, str | None], Target | None],
+                  already: Callable[[int], bool]) -> list[tuple[Target, list[dict[str, Any]]]]:
+    """Entries' rows by device, in order (a device's rows are delivered whole, once), leaving out the
+    devices ``already`` has."""
+    rows_of: dict[int, tuple[Target, list[dict[str, Any]]]] = {}
+    for entry in entries:
+        rid, name = entry_identity(entry)
+        target = target_of(rid, name)
+        if target is not None:
+            if not already(target.resource_id):
+                rows_of.setdefault(target.resource_id, (target, []))[1].extend(entry_rows(entry))
+            continue
+        for row in entry_rows(entry):  # an entry that doesn't say whose it is: each row does
+            owner = target_of(None, get_field(row, "Device"))
+            if owner is not None and not already(owner.resource_id):
+                rows_of.setdefault(owner.resource_id, (owner, []))[1].append(row)
+    return list(rows_of.values())
+
+
 def get_field(row: dict[str, Any], name: str) -> Any:
     return _getter(row)(name)
 
 
-__all__ = ["AdminServiceClient", "OperationStatus", "entry_identity", "entry_rows", "get_field", "odata_string",
-           "operation_id_of"]
+def script_error(row: dict[str, Any]) -> str:
+    """A device's error from its ``SMS_CMPivotStatus`` row: the message in ``ScriptOutput``
+    (``<result ResultCode="…" Error="…"/>``, or an ``<error>`` element), else the exit code."""
+    output = _getter(row)("ScriptOutput")
+    code = _getter(row)("ScriptExitCode")
+    if isinstance(output, str) and output.strip():
+        try:
+            root = ET.fromstring(output)
+        except ET.ParseError:
+            return output.strip()[:1000]
+        for node in root.iter():
+            for attr in ("Error", "ErrorMessage", "Message"):
+                if node.get(attr):
+                    return str(node.get(attr))
+            if node.tag.lower() in ("error", "message") and node.text and node.text.strip():
+                return node.text.strip()
+        return f"the device's script failed (ResultCode {root.get('ResultCode', code)})"
+    return f"the device's script failed (exit code {code})"
+
+
+__all__ = ["AdminServiceClient", "OperationStatus", "entry_identity", "entry_rows", "get_field", "group_entries",
+           "odata_string", "operation_id_of", "script_error"]

@@ -14,8 +14,11 @@ as it likes. Each poll ("tick"):
 4. marks devices offline once the site counts them offline (which ones: ``CNIsOnline`` from
    ``SMS_CombinedDeviceResources``, read once per operation).
 
-A device's rows are taken whole from one response and delivered once: a retried or repeated read
-never duplicates or drops them. ``done()`` is true when every target has a final reply, the
+A read streams: the body's entries arrive in batches (``result_stream.py``), each batch's new devices
+become replies before the next is read (a tick pauses there, so the session writes them to history as
+they come), and devices already delivered — or stored before a resume — are left out of the text
+before it is parsed (``entry_frames.py``). A device's rows are taken whole from one entry and
+delivered once: a retried or repeated read never duplicates or drops them. ``done()`` is true when every target has a final reply, the
 operation was cancelled, or its timeout passed. If the site won't show operation status (RBAC,
 an old site), polling falls back to reading results alone.
 """
@@ -25,14 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 import warnings
-import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
 from ...errors import AuthenticationError, BackendError, PermissionDeniedError
 from ..base import DeviceReply, DeviceRequest, DeviceStatus, Target
-from .client import AdminServiceClient, OperationStatus, entry_identity, entry_rows, get_field
+from .client import AdminServiceClient, OperationStatus, get_field, group_entries, script_error
+from .entry_frames import EntryBatch, EntryParser, entry_frames
 from .rows import frames_from_rows
 
 NOT_COUNTED = "the site finished the operation without an answer from this device (offline or unreachable)"
@@ -65,7 +69,8 @@ class AdminServiceOperation:
     """The site's operation runs in wall-clock time: the session stops polling at the timeout."""
 
     def __init__(self, client: AdminServiceClient, request: DeviceRequest, policy: PollPolicy,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 known: set[int] | None = None) -> None:
         self.client, self.request, self.policy = client, request, policy
         self._clock, self._sleep = clock, sleep
         # a resumed operation's timeout counts from when it was first sent
@@ -73,6 +78,9 @@ class AdminServiceOperation:
         self.targets = {t.resource_id: t for t in request.targets}
         self._by_name = {t.name.lower(): t for t in request.targets}
         self.final: dict[int, DeviceReply] = {}
+        self._counts: Counter[DeviceStatus] = Counter()
+        self.known = set(known or ()) & set(self.targets)
+        """Devices whose answers the session already has (a resumed operation): their rows are not read again."""
         self._queue: list[DeviceReply] = []
         self._interval = policy.first
         self._next = self.started + policy.first
@@ -84,18 +92,21 @@ class AdminServiceOperation:
         """The latest SMS_ClientOperationStatus counts (for a single operation)."""
         self.ticks = 0
         self.schema = request.query.plan.device_schema
+        self._work: Generator[None, None, bool] | None = None
 
     # ---------------------------------------------------------------- BackendOperation protocol
 
     def poll(self, wait: float) -> list[DeviceReply]:
         deadline = self._clock() + max(0.0, wait)
         while not self._queue and not self.done():
+            if self._work is not None:  # a tick still reading a long answer: its next batch
+                self._step()
+                continue
             now = self._clock()
             if now >= self._next:
                 self.ticks += 1
-                news = self._tick_or_survive()
-                self._interval = self.policy.first if news else min(self.policy.cap, self._interval * self.policy.factor)
-                self._next = self._clock() + self._interval
+                self._work = self._steps()
+                self._step()
                 continue
             if now >= deadline:
                 break
@@ -119,18 +130,33 @@ class AdminServiceOperation:
 
     # ------------------------------------------------------------------------------- helpers
 
-    def _tick_or_survive(self) -> bool:
+    def _step(self) -> None:
+        """One step of the tick in progress; when it ends, when the next is due. A tick that fails
+        (after the transport's retries) is survived ``failed_polls`` times in a row."""
+        assert self._work is not None
         try:
-            news = self._tick()
+            next(self._work)
+            return
+        except StopIteration as stop:
+            news = bool(stop.value)
+            self._failed_polls = 0
         except (AuthenticationError, PermissionDeniedError):
+            self._work = None
             raise  # waiting won't fix credentials or rights
         except BackendError:
+            self._work = None
             self._failed_polls += 1
             if self._failed_polls > self.policy.failed_polls:
                 raise
-            return False
-        self._failed_polls = 0
-        return news
+            news = False
+        self._work = None
+        self._interval = self.policy.first if news else min(self.policy.cap, self._interval * self.policy.factor)
+        self._next = self._clock() + self._interval
+
+    def _steps(self) -> Generator[None, None, bool]:
+        """A tick in steps, pausing after each batch of replies; returns whether any device got its final reply."""
+        return self._tick()
+        yield  # a generator: subclasses that read long answers pause here
 
     def _tick(self) -> bool:
         raise NotImplementedError
@@ -168,8 +194,12 @@ class AdminServiceOperation:
 
     def _emit_completed(self, batch: list[tuple[Target, list[dict[str, Any]]]]) -> int:
         """Completed devices with their rows, each delivered once (rows read in one go)."""
-        fresh = [(t, rows) for t, rows in batch if t.resource_id not in self.final and t.resource_id in self.targets]
+        fresh = [(t, rows) for t, rows in batch if not self._already(t.resource_id) and t.resource_id in self.targets]
+        started = time.perf_counter()
         frames = frames_from_rows([(t.name, rows) for t, rows in fresh], self.schema)
+        parsing = self.client.stats.parsing
+        parsing.frame_seconds += time.perf_counter() - started
+        parsing.rows += sum(len(rows) for _, rows in fresh)
         return sum(self._deliver(t, DeviceStatus.COMPLETED, f, None) for (t, _), f in zip(fresh, frames, strict=True))
 
     def _deliver(self, target: Target, status: DeviceStatus, frame: Any, error: str | None) -> bool:
@@ -177,8 +207,20 @@ class AdminServiceOperation:
             return False
         reply = DeviceReply(target.name, target.resource_id, status, frame, error, self._clock() - self.started)
         self.final[target.resource_id] = reply
+        self._counts[status] += 1
         self._queue.append(reply)
         return True
+
+    def _already(self, rid: int) -> bool:
+        """Whether the device's rows are had already: delivered, or stored before a resume (such a
+        device that shows up in the results counts as Completed here and is not delivered again)."""
+        if rid in self.final:
+            return True
+        if rid in self.known:
+            self.final[rid] = DeviceReply(self.targets[rid].name, rid, DeviceStatus.COMPLETED)
+            self._counts[DeviceStatus.COMPLETED] += 1
+            return True
+        return False
 
     def _target_of(self, rid: int | None, name: str | None) -> Target | None:
         if rid is not None and rid in self.targets:
@@ -195,7 +237,7 @@ class AdminServiceOperation:
         return emitted
 
     def _count(self, status: DeviceStatus) -> int:
-        return sum(1 for r in self.final.values() if r.status == status)
+        return self._counts[status]
 
 
 class CollectionOperation(AdminServiceOperation):
@@ -220,7 +262,7 @@ class CollectionOperation(AdminServiceOperation):
     def _open_operations(self) -> list[int]:
         return [self.operation_id] if len(self.final) < len(self.targets) else []
 
-    def _tick(self) -> bool:
+    def _steps(self) -> Generator[None, None, bool]:
         before = len(self.final)
         found = self._statuses([self.operation_id])
         status = None if found is None else found.get(self.operation_id)
@@ -230,7 +272,7 @@ class CollectionOperation(AdminServiceOperation):
                 return False
         self.site_status = status
         if status is None or self._want_results(status):
-            self._read_results()
+            yield from self._read_results()
         if status is not None:
             if status.failed > self._count(DeviceStatus.FAILED):
                 self._emit_failures(self.operation_id)
@@ -265,26 +307,30 @@ class CollectionOperation(AdminServiceOperation):
         return (have == 0 or status.finished or status.completed - have >= self.policy.result_growth * have
                 or self._clock() - self._results_at >= self._results_interval)
 
-    def _read_results(self) -> None:
-        entries = self.client.collection_result(self.collection_id, self.operation_id)
+    def _read_results(self) -> Generator[None, None, None]:
+        """Read every answer so far, a batch at a time as the body arrives: each batch's new devices
+        become replies before the next batch is read (devices already delivered are skipped)."""
+        parser = EntryParser(self._target_of, self._already)
+        batches = self.client.collection_result_batches(self.collection_id, self.operation_id, parse=parser)
         self._results_at = self._clock()
         self._results_interval = min(self.policy.cap, self._results_interval * self.policy.factor)
-        if entries is None:
+        if batches is None:
             return
         if self.site_status is not None and self.site_status.finished:
             self._reads_after_finish += 1  # complete answers that still lack a device it counted done
-        rows_of: dict[int, list[dict[str, Any]]] = {}
-        for entry in entries:  # group by device first: a device's rows are delivered whole, once
-            rid, name = entry_identity(entry)
-            target = self._target_of(rid, name)
-            if target is not None:
-                rows_of.setdefault(target.resource_id, []).extend(entry_rows(entry))
+        for batch in batches:
+            started = time.perf_counter()
+            pairs = entry_frames(batch, self.schema, self._target_of, self._already) \
+                if isinstance(batch, EntryBatch) else None
+            if pairs is None:  # the general way: rows as dicts
+                if self._emit_completed(group_entries(
+                        batch.entries() if isinstance(batch, EntryBatch) else batch, self._target_of, self._already)):
+                    yield
                 continue
-            for row in entry_rows(entry):  # an entry that doesn't say whose it is: each row does
-                owner = self._target_of(None, get_field(row, "Device"))
-                if owner is not None:
-                    rows_of.setdefault(owner.resource_id, []).append(row)
-        self._emit_completed([(self.targets[rid], rows) for rid, rows in rows_of.items()])
+            self.client.stats.parsing.frame_seconds += time.perf_counter() - started
+            self.client.stats.parsing.rows += sum(f.height for _, f in pairs)
+            if sum(self._deliver(t, DeviceStatus.COMPLETED, f, None) for t, f in pairs):
+                yield
 
     def _mark_offline(self, status: OperationStatus) -> None:
         offline = self._offline_ids()
@@ -343,26 +389,6 @@ class DevicesOperation(AdminServiceOperation):
             elif status.finished:
                 self._emit(target, DeviceStatus.OFFLINE, error=NOT_COUNTED)
         return len(self.final) > before
-
-
-def script_error(row: dict[str, Any]) -> str:
-    """A device's error from its ``SMS_CMPivotStatus`` row: the message in ``ScriptOutput``
-    (``<result ResultCode="…" Error="…"/>``, or an ``<error>`` element), else the exit code."""
-    output = get_field(row, "ScriptOutput")
-    code = get_field(row, "ScriptExitCode")
-    if isinstance(output, str) and output.strip():
-        try:
-            root = ET.fromstring(output)
-        except ET.ParseError:
-            return output.strip()[:1000]
-        for node in root.iter():
-            for attr in ("Error", "ErrorMessage", "Message"):
-                if node.get(attr):
-                    return str(node.get(attr))
-            if node.tag.lower() in ("error", "message") and node.text and node.text.strip():
-                return node.text.strip()
-        return f"the device's script failed (ResultCode {root.get('ResultCode', code)})"
-    return f"the device's script failed (exit code {code})"
 
 
 __all__ = ["AdminServiceOperation", "CollectionOperation", "DevicesOperation", "PollPolicy", "script_error"]

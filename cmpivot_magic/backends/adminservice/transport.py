@@ -8,6 +8,10 @@ dropped or reset connections, read timeouts and bodies cut short or not valid JS
 ``Retry-After``. A 401 is retried once when the credentials can ``refresh()``. Whatever is left
 becomes an error from ``responses.py`` that says what to do (a final 401 or 403 passes through the
 credentials' ``refused()``, which may know why). ``Stats`` counts requests and bytes.
+
+``stream()`` is ``call()`` for the one big answer, a collection's CMPivotResult: the body is read as
+it arrives and its ``value`` handed out in batches (``result_stream.py``); a body cut short part-way
+is asked for again, and its batches come again from the start (the reader delivers each device once).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import random
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +31,7 @@ import requests
 from ...errors import BackendError
 from .auth.credentials import Credentials
 from .responses import connection_error, error_for, is_pending
+from .result_stream import BodyError, ParseStats, iter_value_batches
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSIENT = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -57,6 +62,8 @@ class Stats:
     bytes_received: int = 0
     retries: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
+    parsing: ParseStats = field(default_factory=ParseStats)
+    """Time in the JSON parser and what it read, for streamed answers (``stream()``)."""
 
     def __str__(self) -> str:
         return f"{self.requests} requests, {self.bytes_received:,} bytes, {self.retries} retries"
@@ -157,6 +164,89 @@ class Transport:
                 return 404, None
             final = error_for(response, action=action, auth_kind=self.credentials.kind, profile=self.profile)
             raise self.credentials.refused(final, response) if status in (401, 403) else final
+
+    def stream(self, method: str, url: str, *, action: str, pending_404: bool = False,
+               batch_bytes: int | None = None, parse: Callable[[bytes], Any] | None = None) -> Iterator[Any] | None:
+        """Send one logical request whose answer is ``{"value": [...]}``; return its items in batches
+        as they arrive (see ``result_stream``), or None for a pending 404 (as ``call``)."""
+        opened = self._open(method, url, action=action, pending_404=pending_404, attempt=0)
+        if opened is None:
+            return None
+        options: dict[str, Any] = {"stats": self.stats.parsing}
+        if batch_bytes:
+            options["batch_bytes"] = batch_bytes
+        if parse is not None:
+            options["parse"] = parse
+        return self._batches(method, url, action, pending_404, opened, options)
+
+    def _open(self, method: str, url: str, *, action: str, pending_404: bool,
+              attempt: int) -> tuple[requests.Response, int] | None:
+        """A 2xx response whose body is still to be read, and the attempts spent; None for a pending 404."""
+        refreshed = False
+        while True:
+            self._limiter.acquire()
+            try:
+                response = self.session.request(method, url, verify=self.session.verify, stream=True, timeout=(
+                    self.policy.connect_timeout, self.policy.read_timeout))
+                status = response.status_code
+                if not 200 <= status < 300:
+                    self._count(status, len(response.content))
+            except _TRANSIENT as err:
+                self._count(None, 0)
+                if _certificate_problem(err) or attempt >= self.policy.retries:
+                    raise connection_error(err, url, action=action) from None
+                attempt += 1
+                self._retry_wait(attempt, None)
+                continue
+            if 200 <= status < 300:
+                self._count(status, 0)
+                return response, attempt
+            if status in RETRY_STATUSES and attempt < self.policy.retries:
+                attempt += 1
+                self._retry_wait(attempt, response.headers.get("Retry-After"))
+                continue
+            if status == 401 and not refreshed and self.credentials.refresh():
+                refreshed = True
+                continue
+            if status == 404 and pending_404 and is_pending(response):
+                return None
+            final = error_for(response, action=action, auth_kind=self.credentials.kind, profile=self.profile)
+            raise self.credentials.refused(final, response) if status in (401, 403) else final
+
+    def _batches(self, method: str, url: str, action: str, pending_404: bool,
+                 opened: tuple[requests.Response, int], options: dict[str, Any]) -> Iterator[Any]:
+        response, attempt = opened
+        while True:
+            try:
+                yield from iter_value_batches(self._chunks(response), **options)
+                return
+            except _TRANSIENT as err:
+                if attempt >= self.policy.retries:
+                    raise connection_error(err, url, action=action) from None
+            except BodyError:
+                if attempt >= self.policy.retries:
+                    raise BackendError(f"the site's answer to {action} was not valid JSON, {attempt + 1} times",
+                                       hint="a proxy or gateway may be altering responses; the AdminService "
+                                       "does not support proxy servers") from None
+            finally:
+                response.close()
+            attempt += 1
+            self._retry_wait(attempt, None)
+            again = self._open(method, url, action=action, pending_404=pending_404, attempt=attempt)
+            if again is None:
+                return  # the site has nothing to show any more: this read is over
+            response, attempt = again
+
+    def _chunks(self, response: requests.Response) -> Iterator[bytes]:
+        """The body's bytes as they arrive, counted as they come."""
+        if response.raw is None:  # a response made in memory (a replay): its content is all there is
+            pieces: Iterator[bytes] = iter([response.content])
+        else:
+            pieces = response.iter_content(1 << 20)
+        for piece in pieces:
+            with self._stats_lock:
+                self.stats.bytes_received += len(piece)
+            yield piece
 
     def _retry_wait(self, attempt: int, retry_after: str | None) -> None:
         with self._stats_lock:
