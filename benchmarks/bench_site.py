@@ -33,6 +33,7 @@ QUERIES = {
 }
 GOALS = {"OS summarize": 5.0, "Process count": 15.0, "all Process rows": 30.0, "picker filter": 0.1}
 RSS_GOAL_MB = 6 * 1024
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GROWTH_GOAL = 13.0
 
 _CHILD = r"""
@@ -79,19 +80,21 @@ try:  # the device picker: the slowest of a few searches, as typing in the box r
 except ImportError:
     pass
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["package"] = cm.__file__
 print(json.dumps(out))
 """
 
 
 def measure(devices: int, pythonpath: str | None, history: str) -> dict[str, float]:
     """One size in a fresh interpreter; its figures (or ``{"error": …}``)."""
-    env = dict(os.environ)
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath
+    env = {**os.environ, "PYTHONPATH": pythonpath or REPO}
     with tempfile.TemporaryDirectory() as tmp:
-        where = history if history != "temp" else os.path.join(tmp, "history")
+        where = os.path.join(tmp, "history") if history == "temp" else history if history == "off" else \
+            os.path.abspath(history)
+        # in a scratch folder: ``-c`` puts the working folder first on sys.path, and from the
+        # repository root that would import this tree's package whatever --pythonpath says
         done = subprocess.run([sys.executable, "-c", _CHILD, str(devices), json.dumps(QUERIES), where],
-                              env=env, capture_output=True, text=True, check=False)
+                              env=env, capture_output=True, text=True, check=False, cwd=tmp)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -137,8 +140,8 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print the raw figures as JSON as well")
     args = ap.parse_args()
     figures = {n: measure(n, args.pythonpath, args.history) for n in args.sizes}
-    print(f"demo site, clock=virtual, seed 7; each size in its own interpreter"
-          f"{' (code from ' + args.pythonpath + ')' if args.pythonpath else ''}")
+    loaded = {f.get("package") for f in figures.values() if "package" in f}
+    print(f"demo site, clock=virtual, seed 7; each size in its own interpreter; package: {', '.join(sorted(loaded))}")
     report(figures)
     if args.json:
         print(json.dumps({str(k): v for k, v in figures.items()}))
