@@ -221,10 +221,10 @@ def entry_ends(data: bytes | bytearray) -> np.ndarray[Any, np.dtype[np.intp]]:
     between two values of an array, outside any string): an exact scan, a few vectorised passes."""
     a = np.frombuffer(bytes(data), dtype=np.uint8)
     quotes = np.flatnonzero(a == 0x22)
-    if quotes.size:
-        escaped = [i for i, q in enumerate(quotes.tolist()) if q and a[q - 1] == 0x5C and _odd_backslashes(a, q)]
-        if escaped:
-            quotes = np.delete(quotes, escaped)
+    after_backslash = quotes[(quotes > 0) & (a[np.maximum(quotes - 1, 0)] == 0x5C)]  # few: look at those only
+    escaped = [q for q in after_backslash.tolist() if _odd_backslashes(a, q)]
+    if escaped:
+        quotes = quotes[~np.isin(quotes, escaped)]
     toggles = np.zeros(a.size + 1, dtype=np.int8)
     toggles[quotes] = 1
     outside = (np.cumsum(toggles[:-1], dtype=np.int64) & 1) == 0
