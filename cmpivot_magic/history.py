@@ -155,7 +155,8 @@ class HistoryStore:
         final = [r for r in replies if r.status != DeviceStatus.PENDING]
         if not final:
             return
-        frames = [r.rows for r in final if r.rows is not None and r.rows.height]
+        counts = [0 if r.rows is None else r.rows.height for r in final]
+        frames = [r.rows for r, n in zip(final, counts, strict=True) if n]
         rows_file = None
         if frames:
             folder = self.root / "rows" / str(operation_id)
@@ -171,8 +172,8 @@ class HistoryStore:
             db.execute("BEGIN")
             db.executemany(
                 "INSERT OR IGNORE INTO replies VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(operation_id, r.resource_id, r.device, r.status.value, 0 if r.rows is None else r.rows.height,
-                  r.error, r.elapsed, rows_file if r.rows is not None and r.rows.height else None) for r in final],
+                [(operation_id, r.resource_id, r.device, r.status.value, n, r.error, r.elapsed, rows_file if n else None)
+                 for r, n in zip(final, counts, strict=True)],
             )
             db.execute("COMMIT")
 
