@@ -156,7 +156,7 @@ class HistoryStore:
         if not final:
             return
         counts = [0 if r.rows is None else r.rows.height for r in final]
-        frames = [r.rows for r, n in zip(final, counts, strict=True) if n]
+        frames = [r.rows for r, n in zip(final, counts, strict=True) if n and r.rows is not None]
         rows_file = None
         if frames:
             folder = self.root / "rows" / str(operation_id)
