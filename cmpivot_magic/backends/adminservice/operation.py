@@ -33,6 +33,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
+from ..._bulk import bulk
 from ...errors import AuthenticationError, BackendError, PermissionDeniedError
 from ..base import DeviceReply, DeviceRequest, DeviceStatus, Target
 from .client import AdminServiceClient, OperationStatus, get_field, group_entries, script_error
@@ -319,18 +320,21 @@ class CollectionOperation(AdminServiceOperation):
         if self.site_status is not None and self.site_status.finished:
             self._reads_after_finish += 1  # complete answers that still lack a device it counted done
         for batch in batches:
-            started = time.perf_counter()
-            pairs = entry_frames(batch, self.schema, self._target_of, self._already) \
-                if isinstance(batch, EntryBatch) else None
-            if pairs is None:  # the general way: rows as dicts
-                if self._emit_completed(group_entries(
-                        batch.entries() if isinstance(batch, EntryBatch) else batch, self._target_of, self._already)):
-                    yield
-                continue
-            self.client.stats.parsing.frame_seconds += time.perf_counter() - started
-            self.client.stats.parsing.rows += sum(f.height for _, f in pairs)
-            if sum(self._deliver(t, DeviceStatus.COMPLETED, f, None) for t, f in pairs):
+            with bulk():  # a frame and a reply per device, none of them garbage (not across the yield)
+                delivered = self._deliver_batch(batch)
+            if delivered:
                 yield
+
+    def _deliver_batch(self, batch: Any) -> int:
+        """A batch's new devices as replies (column-wise, else the general way: rows as dicts)."""
+        started = time.perf_counter()
+        pairs = entry_frames(batch, self.schema, self._target_of, self._already) if isinstance(batch, EntryBatch) else None
+        if pairs is None:
+            entries = batch.entries() if isinstance(batch, EntryBatch) else batch
+            return self._emit_completed(group_entries(entries, self._target_of, self._already))
+        self.client.stats.parsing.frame_seconds += time.perf_counter() - started
+        self.client.stats.parsing.rows += sum(f.height for _, f in pairs)
+        return sum(self._deliver(t, DeviceStatus.COMPLETED, f, None) for t, f in pairs)
 
     def _mark_offline(self, status: OperationStatus) -> None:
         offline = self._offline_ids()
