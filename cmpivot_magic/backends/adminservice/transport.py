@@ -118,33 +118,19 @@ class Transport:
         what it can from a 2xx body that is not valid JSON (e.g. an OperationId), instead of
         retrying a request that already took effect.
         """
-        attempt = 0
-        refreshed = False
+        attempt, refreshed = 0, False
         while True:
-            self._limiter.acquire()
-            try:
-                # verify= given per request: requests lets REQUESTS_CA_BUNDLE override Session.verify
-                response = self.session.request(method, url, json=body, verify=self.session.verify, timeout=(
-                    self.policy.connect_timeout, self.policy.read_timeout))
-                content = response.content  # read the whole body now: a cut-short body raises here
-            except _TRANSIENT as err:
-                self._count(None, 0)
-                if _certificate_problem(err) or attempt >= self.policy.retries:
-                    raise connection_error(err, url, action=action) from None
+            response = self._send(method, url, action=action, attempt=attempt, body=body)
+            if response is None:
                 attempt += 1
-                self._retry_wait(attempt, None)
+                continue
+            again = self._again(response, attempt, refreshed)
+            if again is not None:
+                attempt, refreshed = again
                 continue
             status = response.status_code
-            self._count(status, len(content))
-            if status in RETRY_STATUSES and attempt < self.policy.retries:
-                attempt += 1
-                self._retry_wait(attempt, response.headers.get("Retry-After"))
-                continue
-            if status == 401 and not refreshed and self.credentials.refresh():
-                refreshed = True
-                continue
             if 200 <= status < 300:
-                text = content.decode(response.encoding or "utf-8", errors="replace")
+                text = response.content.decode(response.encoding or "utf-8", errors="replace")
                 if not text.strip():
                     return status, None
                 try:
@@ -162,8 +148,43 @@ class Transport:
                     continue
             if status == 404 and pending_404 and is_pending(response):
                 return 404, None
-            final = error_for(response, action=action, auth_kind=self.credentials.kind, profile=self.profile)
-            raise self.credentials.refused(final, response) if status in (401, 403) else final
+            raise self._refused(response, action)
+
+    def _send(self, method: str, url: str, *, action: str, attempt: int, body: Any = None,
+              stream: bool = False) -> requests.Response | None:
+        """One try. The response, its body read unless it is a 2xx to ``stream``; None after a
+        dropped connection or a timeout (waited out: send again), or the error once retries are spent."""
+        self._limiter.acquire()
+        try:
+            # verify= given per request: requests lets REQUESTS_CA_BUNDLE override Session.verify
+            response = self.session.request(method, url, json=body, verify=self.session.verify, stream=stream,
+                                            timeout=(self.policy.connect_timeout, self.policy.read_timeout))
+            streamed = stream and 200 <= response.status_code < 300
+            size = 0 if streamed else len(response.content)  # read the whole body now: cut short raises here
+        except _TRANSIENT as err:
+            self._count(None, 0)
+            if _certificate_problem(err) or attempt >= self.policy.retries:
+                raise connection_error(err, url, action=action) from None
+            self._retry_wait(attempt + 1, None)
+            return None
+        self._count(response.status_code, size)  # a streamed body is counted as it arrives
+        return response
+
+    def _again(self, response: requests.Response, attempt: int, refreshed: bool) -> tuple[int, bool] | None:
+        """``(attempt, refreshed)`` to send again after a status worth retrying (waited out) or a 401
+        the credentials could refresh (once); None when the answer stands."""
+        status = response.status_code
+        if status in RETRY_STATUSES and attempt < self.policy.retries:
+            self._retry_wait(attempt + 1, response.headers.get("Retry-After"))
+            return attempt + 1, refreshed
+        if status == 401 and not refreshed and self.credentials.refresh():
+            return attempt, True
+        return None
+
+    def _refused(self, response: requests.Response, action: str) -> BackendError:
+        """The error an answer that stands means (a final 401 or 403 through the credentials)."""
+        final = error_for(response, action=action, auth_kind=self.credentials.kind, profile=self.profile)
+        return self.credentials.refused(final, response) if response.status_code in (401, 403) else final
 
     def stream(self, method: str, url: str, *, action: str, pending_404: bool = False,
                batch_bytes: int | None = None, parse: Callable[[bytes], Any] | None = None) -> Iterator[Any] | None:
@@ -184,34 +205,19 @@ class Transport:
         """A 2xx response whose body is still to be read, and the attempts spent; None for a pending 404."""
         refreshed = False
         while True:
-            self._limiter.acquire()
-            try:
-                response = self.session.request(method, url, verify=self.session.verify, stream=True, timeout=(
-                    self.policy.connect_timeout, self.policy.read_timeout))
-                status = response.status_code
-                if not 200 <= status < 300:
-                    self._count(status, len(response.content))
-            except _TRANSIENT as err:
-                self._count(None, 0)
-                if _certificate_problem(err) or attempt >= self.policy.retries:
-                    raise connection_error(err, url, action=action) from None
+            response = self._send(method, url, action=action, attempt=attempt, stream=True)
+            if response is None:
                 attempt += 1
-                self._retry_wait(attempt, None)
                 continue
-            if 200 <= status < 300:
-                self._count(status, 0)
+            if 200 <= response.status_code < 300:
                 return response, attempt
-            if status in RETRY_STATUSES and attempt < self.policy.retries:
-                attempt += 1
-                self._retry_wait(attempt, response.headers.get("Retry-After"))
+            again = self._again(response, attempt, refreshed)
+            if again is not None:
+                attempt, refreshed = again
                 continue
-            if status == 401 and not refreshed and self.credentials.refresh():
-                refreshed = True
-                continue
-            if status == 404 and pending_404 and is_pending(response):
+            if response.status_code == 404 and pending_404 and is_pending(response):
                 return None
-            final = error_for(response, action=action, auth_kind=self.credentials.kind, profile=self.profile)
-            raise self.credentials.refused(final, response) if status in (401, 403) else final
+            raise self._refused(response, action)
 
     def _batches(self, method: str, url: str, action: str, pending_404: bool,
                  opened: tuple[requests.Response, int], options: dict[str, Any]) -> Iterator[Any]:
