@@ -178,10 +178,6 @@ def _ages(fleet: Fleet, lay: Layout) -> np.ndarray:
     return age
 
 
-def _creation(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
-    return {"CreationDate": _ages(fleet, lay)}
-
-
 def _sizes(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
     """Working set, virtual size, page file, threads and handles, all grown from one draw per
     process; only the ones asked for are computed (each is a few passes over 22M rows)."""
@@ -202,11 +198,15 @@ def _sizes(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
     return out
 
 
-def _cpu(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
+def _times(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
+    """CreationDate, and CPU times that grow with a process's age: the ages worked out once."""
     age = _ages(fleet, lay)
-    (draw,) = lay.draws("cpu")
-    cpu = age.astype(np.float32) * np.float32(2e4 / 50.0) * np.exp(draw) * _per_template("ws_mb", np.float32)[lay.tpl]
-    return {"KernelModeTime": (cpu * 0.4).astype(np.int64), "UserModeTime": (cpu * 0.6).astype(np.int64)}
+    out: Columns = {"CreationDate": age} if "CreationDate" in wanted else {}
+    if wanted & {"KernelModeTime", "UserModeTime"}:
+        (draw,) = lay.draws("cpu")
+        cpu = age.astype(np.float32) * np.float32(2e4 / 50.0) * np.exp(draw) * _per_template("ws_mb", np.float32)[lay.tpl]
+        out.update(KernelModeTime=(cpu * 0.4).astype(np.int64), UserModeTime=(cpu * 0.6).astype(np.int64))
+    return out
 
 
 def _scheduling(fleet: Fleet, lay: Layout, wanted: Wanted) -> Columns:
@@ -251,9 +251,9 @@ _BUILDERS: dict[str, Builder] = {
     "CommandLine": _text("CommandLine", _command_line),
     "Description": _text("Description", lambda t: t.description or None),
     "ProcessId": _ids, "ParentProcessId": _ids,
-    "CreationDate": _creation,
+    "CreationDate": _times,
     **dict.fromkeys(("WorkingSetSize", "VirtualSize", "PageFileUsage", "ThreadCount", "HandleCount"), _sizes),
-    "KernelModeTime": _cpu, "UserModeTime": _cpu,
+    "KernelModeTime": _times, "UserModeTime": _times,
     "Priority": _scheduling, "SessionId": _scheduling,
 }
 
