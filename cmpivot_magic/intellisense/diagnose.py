@@ -16,7 +16,6 @@ from ..query import parse
 from . import vocabulary as v
 from .model import Diagnostic
 from .scan import split_cell
-from .schema import columns_of, entities_named
 
 _COMMENT = re.compile(r"//[^\n]*")
 _OPTION = re.compile(r"(?<!\S)(-{1,2}[A-Za-z][\w-]*)")
@@ -47,8 +46,6 @@ def _query_error(body: str, catalog: Catalog) -> tuple[int, int, str] | None:
         parse(body, catalog=catalog)  # the connection's entities (open: names it lacks are the site's call)
         return None
     except CMPivotError as err:
-        if _plans_with_site_classes(body, catalog):
-            return None
         location = getattr(err, "location", None)
         text = err.message if not err.hint else f"{err.message} ({err.hint})"
         if location is None:
@@ -58,15 +55,6 @@ def _query_error(body: str, catalog: Catalog) -> tuple[int, int, str] | None:
         if start >= stripped:  # at the end ("the query ends after '|'"): mark the last character
             start, end = max(0, stripped - 1), stripped
         return start, max(end, start + 1), text
-
-
-def _plans_with_site_classes(body: str, catalog: Catalog) -> bool:
-    """Whether the query is fine once the connection's own classes are known to the planner."""
-    if catalog is DOCUMENTED:
-        return False
-    if not any(DOCUMENTED.find_entity(e.name) is None for e in entities_named(body, catalog)):
-        return False
-    return columns_of(body, catalog) is not None
 
 
 def _option_warnings(cell: str, header: str | None, header_start: int) -> list[Diagnostic]:

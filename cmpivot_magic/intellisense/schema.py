@@ -2,10 +2,10 @@
 
 The planner is reached only through the public front door: ``cmpivot_magic.parse(text)`` on the text
 up to the step's ``|`` and ``Query.output_schema``, so ``count_``, renamed and projected columns and
-join suffixes are exactly what the planner makes of them. Units and origins are read back from the
-catalog entries of the entities the text names. A site's own classes (a connection's catalog) are
-unknown to the planner's documented catalog; for those the text is planned in the kql dialect with
-the class as a given table, which names unnamed aggregates the Kusto way (``sum_Size``).
+join suffixes are exactly what the planner makes of them. The text is planned against the
+connection's catalog, so a site's own classes have the columns (and the aggregate names) running
+the cell gives them. Units and origins are read back from the catalog entries of the entities the
+text names.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class ColumnInfo:
 
 def columns_of(text: str, catalog: Catalog = DOCUMENTED) -> tuple[ColumnInfo, ...] | None:
     """The columns of the pipeline ``text``'s result, or None when it does not plan."""
-    schema = _schema(text) or _custom_schema(text, catalog)
+    schema = _schema(text, catalog)
     if schema is None:
         return None
     entities = entities_named(text, catalog)
@@ -71,23 +71,8 @@ def _info(name: str, type_: str, entities: list[Entity]) -> ColumnInfo:
 
 
 @lru_cache(maxsize=256)
-def _schema(text: str) -> tuple[tuple[str, str], ...] | None:
+def _schema(text: str, catalog: Catalog) -> tuple[tuple[str, str], ...] | None:
     try:
-        return tuple(parse(text).output_schema.items())
+        return tuple(parse(text, catalog=catalog).output_schema.items())
     except CMPivotError:
         return None
-
-
-def _custom_schema(text: str, catalog: Catalog) -> tuple[tuple[str, str], ...] | None:
-    """The schema of a text that reads a site's own classes (unknown to the documented catalog)."""
-    custom = [e for e in entities_named(text, catalog) if DOCUMENTED.find_entity(e.name) is None]
-    if not custom:
-        return None
-    from ..engine.plan import DEVICE, Schema  # the planner's table schema: the one way to hand it a class
-
-    tables = {e.name: Schema(tuple(e.schema.items()), device=DEVICE) for e in custom}
-    try:
-        plan = parse(text, dialect="kql").plan_for(tables)
-    except CMPivotError:
-        return None
-    return tuple((name, t.value) for name, t in plan.output_schema.items())

@@ -73,6 +73,12 @@ def test_a_sites_class_has_its_columns(site: Catalog) -> None:
     assert {i.label: i.detail for i in found.items}["HistoryMB"] == "long (MegaBytes)"
 
 
+def test_a_sites_class_aggregate_has_the_name_running_it_gives(site: Catalog) -> None:
+    """CMPivot names an unnamed aggregate ``sum_`` (the kql dialect would say ``sum_LogLevel``)."""
+    found = at_end("ClientDiagnostics | summarize sum(LogLevel) by Device | where ", site)
+    assert found.of_type("column") == ["Device", "sum_"]
+
+
 def test_scalar_operators_follow_an_expression() -> None:
     ops = at_end("Process | where Name ").of_type("operator")
     assert {"==", "!=", "contains", "startswith", "endswith", "like", "in", "!in", "has", "between"} <= set(ops)

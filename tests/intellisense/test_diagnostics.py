@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cmpivot_magic.catalog import Catalog
 from cmpivot_magic.intellisense import Diagnostic, diagnostics
 
@@ -60,6 +62,13 @@ def test_a_sites_class_is_not_an_error_once_the_connection_has_it(site: Catalog)
     assert "unknown entity" in diagnostics(cell)[0].message
     assert diagnostics(cell, site) == []
     assert diagnostics(H + "ClientDiagnostics | where Nope == 1", site) != []
+
+
+@pytest.mark.parametrize("tail", ["project-away LogLevel", "sort by LogLevel", "mv-expand LogLevel"])
+def test_a_sites_class_gets_the_cmpivot_dialects_errors_too(site: Catalog, tail: str) -> None:
+    """What running the cell rejects is underlined on a site's class as on a documented entity."""
+    assert diagnostics(H + f"ClientDiagnostics | {tail}", site) != []
+    assert diagnostics(H + f"Process | {tail.replace('LogLevel', 'Name')}", site) != []
 
 
 def test_other_cells_are_not_queries() -> None:
