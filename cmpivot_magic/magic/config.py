@@ -17,6 +17,9 @@ from typing import Any
 from ..errors import CMPivotError
 
 ENV_PREFIX = "CMPIVOT_MAGIC_"
+NOT_SETTINGS = frozenset({"CMPIVOT_MAGIC_FAVORITES", "CMPIVOT_MAGIC_TOKEN_CACHE"})
+"""The package's other variables (where local favorites and the sign-in cache live): read where
+they are used, not settings of the magic, so not refused as unknown ones."""
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:
@@ -78,7 +81,7 @@ def load_settings(known: Mapping[str, type], *, start: Path | None = None,
             out[name] = (_coerce(name, raw, known[name], where), where)
     env = os.environ if environ is None else environ
     for var, raw in env.items():
-        if not var.startswith(ENV_PREFIX):
+        if not var.startswith(ENV_PREFIX) or var in NOT_SETTINGS:
             continue
         key = var[len(ENV_PREFIX):].lower()
         name = _check_key(key, known, f"environment variable {var}")

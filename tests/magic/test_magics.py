@@ -193,6 +193,16 @@ def test_config_from_pyproject_and_environment(tmp_path: Path, monkeypatch: pyte
     assert magic.display_limit == 9 and magic.sources["display_limit"] == "CMPIVOT_MAGIC_DISPLAY_LIMIT"
 
 
+@pytest.mark.parametrize("var", ["CMPIVOT_MAGIC_FAVORITES", "CMPIVOT_MAGIC_TOKEN_CACHE"])
+def test_the_packages_other_variables_are_not_refused_as_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   var: str) -> None:
+    from cmpivot_magic.magic import CMPivotMagic
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(var, str(tmp_path / "file.json"))
+    assert CMPivotMagic(shell=None).display_limit > 0
+
+
 def test_unknown_setting_suggests_the_right_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cmpivot_magic.magic import CMPivotMagic
 
