@@ -163,7 +163,7 @@ class HistoryStore:
             folder.mkdir(parents=True, exist_ok=True)
             name = f"{uuid.uuid4().hex}.parquet"
             tmp = folder / f".{name}.tmp"
-            concat_rows(frames).write_parquet(tmp, compression="lz4")  # 3x faster to write than zstd
+            concat_rows(frames).write_parquet(tmp, compression="lz4")
             os.replace(tmp, folder / name)  # atomic: readers see the whole file or none
             rows_file = f"{operation_id}/{name}"
         with self._db() as db:

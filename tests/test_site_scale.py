@@ -12,6 +12,7 @@ import pytest
 
 import cmpivot_magic as cm
 from cmpivot_magic.errors import CMPivotError
+from cmpivot_magic.results import Rows
 
 SITE = "demo://?devices=400&seed=7&clock=virtual&ps4=0.2&failure=0.05"
 
@@ -55,8 +56,9 @@ def test_lazy_without_history_says_how_to_turn_it_on() -> None:
 
 def test_df_is_made_from_the_polars_rows_once(session: cm.Session) -> None:
     result = session.run("Process | project Device, Name, WorkingSetSize")
-    assert "_rows" in result.__dict__ and isinstance(result.__dict__["_df"], object)
+    assert isinstance(result.__dict__["_df"], Rows)  # the polars rows: no pandas frame made yet
     first = result.df
+    assert isinstance(first, pd.DataFrame) and len(first) == result.polars.height
     assert result.df is first
     assert list(first.columns) == ["Device", "Name", "WorkingSetSize"]
     assert str(first["WorkingSetSize"].dtype) == "Int64"

@@ -256,9 +256,7 @@ def truncate_per_device(rows: pl.DataFrame, device_col: str, limit: int) -> tupl
     if totals.get_column("b").max() <= limit:  # type: ignore[operator]
         return rows, set()  # nobody over the limit (the common case): no running sums per row
     sized = rows.with_columns(row_bytes(rows).cum_sum().over(device_col).alias("__bytes__"))
-    over = sized.filter(pl.col("__bytes__") > limit)
-    if over.height == 0:
-        return rows, set()
+    over = sized.filter(pl.col("__bytes__") > limit)  # not empty: some device's total is over
     truncated = set(over.get_column(device_col).cast(pl.String).unique().to_list())
     return sized.filter(pl.col("__bytes__") <= limit).drop("__bytes__"), truncated
 

@@ -257,7 +257,7 @@ def _device_names(var: str, namespace: dict[str, Any]) -> list[str]:
     if hasattr(value, "selected"):  # a DevicePicker
         value = value.selected
     if isinstance(value, QueryResult):
-        value = value.df["Device"].dropna().unique().tolist() if "Device" in value.df.columns else []
+        value = value.device_names()
     if isinstance(value, pd.DataFrame):
         if "Device" not in value.columns and "Name" not in value.columns:
             raise CMPivotError(f"--devices {var}: the DataFrame has no Device or Name column")

@@ -12,8 +12,7 @@ Debian's ``/usr/bin/chromium`` is driven through Playwright's Python API, as in 
   rendered tokens are identical to those of the same notebook with the extension disabled.
 * After ``%load_ext cmpivot_magic`` an error typed into the cell is underlined
   (``.cm-lintRange-error``) and hovering it shows the kernel's message.
-* Tab in a ``%%cmpivot`` cell offers the entity's columns, typed by the kernel, and no Python names
-  (skipped until the kernel completion of issue 17 item 2, ``cmpivot_magic.intellisense``, is in the tree).
+* Tab in a ``%%cmpivot`` cell offers the entity's columns, typed by the kernel, and no Python names.
 
 Screenshots go to ``test-artifacts/`` (git-ignored).
 """
@@ -206,8 +205,6 @@ def test_cmpivot_cells_are_highlighted_python_cells_untouched_and_errors_underli
             raise
 
 
-@pytest.mark.skipif(not (REPO / "cmpivot_magic" / "intellisense").is_dir(),
-                    reason="kernel completion for %%cmpivot cells (issue 17 item 2) is not in this tree yet")
 def test_tab_offers_the_columns_of_the_entity(browser: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 

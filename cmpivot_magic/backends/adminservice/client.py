@@ -137,7 +137,7 @@ class AdminServiceClient:
         return [e for batch in batches for e in (batch.entries() if isinstance(batch, EntryBatch) else batch)
                 if isinstance(e, dict)]
 
-    def collection_result_batches(self, collection_id: str, operation_id: int, batch_bytes: int | None = None,
+    def collection_result_batches(self, collection_id: str, operation_id: int,
                                   parse: Callable[[bytes], EntryBatch] = parse_entries,
                                   ) -> Iterator[EntryBatch | list[dict[str, Any]]] | None:
         """The same entries in batches as the body arrives (never all of it in memory), or None (404):
@@ -147,7 +147,7 @@ class AdminServiceClient:
         url = self.url(f"v1.0/Collections({odata_string(collection_id)})/AdminService.CMPivotResult"
                        f"(OperationId={int(operation_id)})")
         return self.transport.stream("GET", url, action=f"read CMPivot operation {operation_id}",
-                                     pending_404=True, batch_bytes=batch_bytes, parse=parse)
+                                     pending_404=True, parse=parse)
 
     def operation_status(self, operation_ids: Iterable[int]) -> dict[int, OperationStatus]:
         """``SMS_ClientOperationStatus`` rows by operation id (ids the site doesn't know are absent)."""

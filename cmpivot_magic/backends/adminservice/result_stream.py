@@ -50,11 +50,10 @@ class BodyError(ValueError):
 
 @dataclass
 class ParseStats:
-    """What parsing cost: seconds inside the JSON parser, entries and bytes it read; rows made into
+    """What parsing cost: seconds inside the JSON parser and the bytes it read; rows made into
     frames and the seconds that took (counted by the operation)."""
 
     seconds: float = 0.0
-    entries: int = 0
     bytes: int = 0
     rows: int = 0
     frame_seconds: float = 0.0
@@ -147,7 +146,6 @@ class _Reader:
             return None
         finally:
             self.stats.seconds += time.perf_counter() - started
-        self.stats.entries += len(items)
         self.stats.bytes += end
         return items
 

@@ -31,7 +31,7 @@ import requests
 from ...errors import BackendError
 from .auth.credentials import Credentials
 from .responses import connection_error, error_for, is_pending
-from .result_stream import BodyError, ParseStats, iter_value_batches
+from .result_stream import BodyError, ParseStats, iter_value_batches, loads
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TRANSIENT = (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -187,17 +187,13 @@ class Transport:
         return self.credentials.refused(final, response) if response.status_code in (401, 403) else final
 
     def stream(self, method: str, url: str, *, action: str, pending_404: bool = False,
-               batch_bytes: int | None = None, parse: Callable[[bytes], Any] | None = None) -> Iterator[Any] | None:
+               parse: Callable[[bytes], Any] = loads) -> Iterator[Any] | None:
         """Send one logical request whose answer is ``{"value": [...]}``; return its items in batches
         as they arrive (see ``result_stream``), or None for a pending 404 (as ``call``)."""
         opened = self._open(method, url, action=action, pending_404=pending_404, attempt=0)
         if opened is None:
             return None
-        options: dict[str, Any] = {"stats": self.stats.parsing}
-        if batch_bytes:
-            options["batch_bytes"] = batch_bytes
-        if parse is not None:
-            options["parse"] = parse
+        options: dict[str, Any] = {"stats": self.stats.parsing, "parse": parse}
         return self._batches(method, url, action, pending_404, opened, options)
 
     def _open(self, method: str, url: str, *, action: str, pending_404: bool,

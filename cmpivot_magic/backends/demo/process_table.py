@@ -9,9 +9,9 @@ query first reads it and kept beside the others in the site's cache (``site.py``
 A column's values do not depend on which columns were asked for, or in what order. The table
 draws from one seeded stream in a fixed order: the layout, then process ids, ages, sizes, CPU
 times. ``Layout.draws`` keeps the stream's position before each group of draws; a group built
-first *replays* the draws of the groups before it, discarding them — drawing 22M numbers takes
-about 0.1 s, the arithmetic over them is what costs. So every column equals what building the
-whole table in one pass gave.
+first *replays* the draws of the groups before it, discarding them (about 0.5 s for all of them
+at 22M rows; the arithmetic over the draws is what costs). So every column equals what building
+the whole table in one pass gave.
 
 The rows are a device x template count matrix expanded with ``np.repeat``; strings are gathered
 from the template table (polars shares their buffers), and only the rows whose path holds the user
