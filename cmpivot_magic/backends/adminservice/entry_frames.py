@@ -28,7 +28,7 @@ from ...engine.functions import polars_dtype
 from ...engine.plan import DEVICE, HIDDEN_DEVICE, Schema
 from ...language.types import ScalarType
 from ..base import Target
-from .result_stream import loads
+from .result_stream import OPENER, STRING, loads
 from .rows import frame_from_rows
 
 _ISO_UTC = "%Y-%m-%dT%H:%M:%S%.fZ"
@@ -38,9 +38,8 @@ _READS: dict[ScalarType, tuple[type[pl.DataType], ...]] = {
     ScalarType.REAL: (pl.Float64, pl.Float32, *_INTEGERS), ScalarType.BOOL: (pl.Boolean,),
 }
 """The JSON types each column type takes as they are (as ``rows._fast_series`` does)."""
-_OPENER = re.compile(rb'\s*(\{\s*"(?:[^"\\]|\\.)*"\s*:)')
-_SCALAR = rb'("(?:[^"\\]|\\.)*"|-?\d+)'
-_KEY = re.compile(rb'"((?:[^"\\]|\\.)*)"')
+_SCALAR = rb"(" + STRING + rb"|-?\d+)"
+_KEY = re.compile(rb'"((?:[^"\\]|\\.)*)"')  # a string's text, without its quotes
 
 
 @dataclass
@@ -99,7 +98,7 @@ class EntryParser:
     def _trim(self, text: bytes) -> tuple[bytes, int] | None:
         """The text without the delivered devices' pieces, and how many pieces are kept; None when
         nothing is left out. One regular-expression pass finds every piece and its identity."""
-        found = _OPENER.match(text, 1)
+        found = OPENER.match(text, 1)
         if found is None:
             return None
         head, pieces = self._patterns(found.group(1))

@@ -37,10 +37,12 @@ _HEAD_LIMIT = 1 << 16
 """A body whose ``"value"`` starts later than this is read whole (no site writes such a header)."""
 _TRIES = 3
 """Candidate cuts tried by parsing before the exact scan."""
-_STRING = rb'"(?:[^"\\]|\\.)*"'
-_SCALAR = rb'(?:' + _STRING + rb'|-?[0-9][0-9.eE+-]*|true|false|null)'
-_HEAD = re.compile(rb'\s*\{\s*(?:' + _STRING + rb'\s*:\s*' + _SCALAR + rb'\s*,\s*)*"value"\s*:\s*([\[{])')
-_OPENER = re.compile(rb'\s*(\{\s*' + _STRING + rb'\s*:)')
+STRING = rb'"(?:[^"\\]|\\.)*"'
+"""A JSON string, escapes included (the one definition ``entry_frames`` cuts with too)."""
+_SCALAR = rb'(?:' + STRING + rb'|-?[0-9][0-9.eE+-]*|true|false|null)'
+_HEAD = re.compile(rb'\s*\{\s*(?:' + STRING + rb'\s*:\s*' + _SCALAR + rb'\s*,\s*)*"value"\s*:\s*([\[{])')
+OPENER = re.compile(rb'\s*(\{\s*' + STRING + rb'\s*:)')
+"""An entry's opening, ``{"FirstKey":``: entries are cut where one ends and the next opens so."""
 _SEPARATOR = re.compile(rb'\s*,')
 
 
@@ -167,7 +169,7 @@ class _Reader:
         """The complete entries at the window's start, or None while none is complete."""
         self._drop_comma()
         if self.separator is None:
-            found = _OPENER.match(self.buf)
+            found = OPENER.match(self.buf)
             if found is None:
                 return None
             self.separator = b"}," + found.group(1)
@@ -239,4 +241,4 @@ def _odd_backslashes(a: np.ndarray[Any, np.dtype[np.uint8]], q: int) -> bool:
     return n % 2 == 1
 
 
-__all__ = ["BATCH_BYTES", "BodyError", "ParseStats", "entry_ends", "iter_value_batches", "loads"]
+__all__ = ["BATCH_BYTES", "OPENER", "STRING", "BodyError", "ParseStats", "entry_ends", "iter_value_batches", "loads"]
