@@ -18,9 +18,11 @@ from importlib import resources
 from lark import Lark, Token
 from lark.exceptions import LarkError
 
+from ..language.interpolate import (
+    PLACEHOLDER,  # the magic's own: {{ }} are braces, {name} / {obj.attr} a value
+)
+
 _HEADER = re.compile(r"[ \t\r\n]*(%%cmpivot\b[^\n]*)(\n|$)")
-# interpolate.py's placeholder pattern: {{ and }} are literal braces, {name} / {obj.attr} a value
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
 _LIST_BEFORE = re.compile(r"(?:!?in~?|has_any|has_all)\s*$", re.IGNORECASE)
 # strings (plain, verbatim, obfuscated h'...') and comments, each possibly unterminated at the cursor
 _OPAQUE = re.compile(r"""//[^\n]*|[hH]?@'[^'\n]*'?|[hH]?@"[^"\n]*"?|[hH]?'(?:\\.|[^'\\\n])*'?|[hH]?"(?:\\.|[^"\\\n])*"?""")
@@ -81,7 +83,7 @@ def mask_placeholders(body: str) -> tuple[str, tuple[tuple[int, int], ...]]:
         literal = "(0)" if _LIST_BEFORE.search(body, 0, m.start()) else "0"
         return literal + " " * (size - len(literal))
 
-    return _PLACEHOLDER.sub(sub, body), tuple(holes)
+    return PLACEHOLDER.sub(sub, body), tuple(holes)
 
 
 def opaque_at(text: str, pos: int) -> str | None:

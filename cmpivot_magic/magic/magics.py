@@ -33,12 +33,12 @@ from IPython.display import HTML, display
 from traitlets import Bool, Float, Int, Unicode
 
 from ..errors import CMPivotError
+from ..language.interpolate import interpolate
 from ..query import parse
 from ..results import QueryResult
 from ..session import Operation, Session, connect
 from .config import load_settings
 from .helptext import help_text
-from .interpolate import interpolate
 from .subcommands import SUBCOMMANDS, overview
 
 _CAPTURE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*<<\s*(.*)$")

@@ -12,17 +12,16 @@ can answer them (``Session.requery``), and otherwise sent to the result's device
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import ipywidgets as w
-import pandas as pd
 
 from ..catalog import find_entity
 from ..errors import CMPivotError
-from ..language.literals import quote, quote_raw
+from ..language.interpolate import kql_literal
+from ..language.literals import quote_raw
 from ..results import QueryResult
 from ..session import Operation, Session
 
@@ -32,23 +31,13 @@ DEVICE_SETS = (("devices in the rows", "rows"), ("offline devices", "offline"), 
                ("devices ticked in the pivot list", "picked"))
 
 
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return f"datetime({pd.Timestamp(value).isoformat()})"
-    return quote(str(value))
-
-
 def entity_of(result: QueryResult) -> str:
     """The entity a result's query reads, as the console writes it (with its arguments)."""
     scan = next(result.query.plan.scans(), None)
     if scan is None:
         raise CMPivotError("this result reads no entity, so there is nothing to drill into")
     # entity arguments keep their raw body (escapes untouched), as the parser stores them
-    args = ", ".join(quote_raw(a) if isinstance(a, str) else _literal(a) for a in scan.args)
+    args = ", ".join(quote_raw(a) if isinstance(a, str) else kql_literal(a) for a in scan.args)
     return f"{scan.table}({args})" if scan.args else scan.table
 
 
@@ -64,13 +53,13 @@ def _entity_column(result: QueryResult, column: str) -> str:
 def devices_with(result: QueryResult, column: str, value: Any) -> str:
     """The console's *Show devices with*: devices that have a row with ``column == value``."""
     col = _entity_column(result, column)
-    return f"{entity_of(result)} | summarize countif( ({col} == {_literal(value)}) ) by Device | where (countif_ > 0)"
+    return f"{entity_of(result)} | summarize countif( ({col} == {kql_literal(value)}) ) by Device | where (countif_ > 0)"
 
 
 def devices_without(result: QueryResult, column: str, value: Any) -> str:
     """The console's *Show devices without*: devices that have no such row."""
     col = _entity_column(result, column)
-    return (f"{entity_of(result)} | summarize countif( ({col} == {_literal(value)}) ) by Device "
+    return (f"{entity_of(result)} | summarize countif( ({col} == {kql_literal(value)}) ) by Device "
             f"| where (countif_ == 0) | project Device")
 
 

@@ -144,7 +144,7 @@ def test_the_recursion_guard_turns_a_recursion_error_into_a_located_one() -> Non
 
 
 def test_interpolating_a_deeply_nested_list_is_an_error_not_a_crash() -> None:
-    from cmpivot_magic.magic.interpolate import kql_literal
+    from cmpivot_magic.language.interpolate import kql_literal
 
     nested: list[object] = ["a"]
     for _ in range(5_000):

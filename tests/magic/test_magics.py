@@ -12,7 +12,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from cmpivot_magic import CMPivotError, QueryResult, QuerySyntaxError
-from cmpivot_magic.magic.interpolate import interpolate, kql_literal
+from cmpivot_magic.language.interpolate import interpolate, kql_literal
 
 DEMO = "demo://?devices=40&seed=3&clock=virtual"
 

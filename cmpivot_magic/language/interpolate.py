@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import CMPivotError
-from ..language.literals import datetime_to_ns, format_datetime, format_timespan, quote
+from .literals import datetime_to_ns, format_datetime, format_timespan, quote
 
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
 
 
 def kql_literal(value: Any) -> str:
@@ -93,4 +93,4 @@ def interpolate(text: str, namespace: Mapping[str, Any]) -> str:
             return _string_body(value, before)  # already inside quotes
         return kql_literal(value)
 
-    return _PLACEHOLDER.sub(sub, text)
+    return PLACEHOLDER.sub(sub, text)
