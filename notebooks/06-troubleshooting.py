@@ -117,7 +117,7 @@ emulator.stop()
 # %%
 # NBVAL_CHECK_OUTPUT
 # entities = %cmpivot entities
-entities[entities.PowerShell5][["Entity", "Description"]]
+entities[entities.PowerShell5][["Name", "Description"]]
 
 # %% [markdown]
 # A site where one device in five has PowerShell 4 (`ps4=0.2`):

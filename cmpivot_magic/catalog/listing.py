@@ -3,9 +3,10 @@
 One row per entity, in the catalog's order (documented entities first, then the site's own):
 ``Name``, ``Kind`` — ``builtin`` (WMI-backed, original), ``scripted`` (added with a PowerShell
 script), ``inventory`` (a hardware-inventory class: the documented ones and the site's default
-classes) or ``custom`` (an extension the site added) — ``Description``, ``Columns`` (how many,
-Device included), ``PowerShell5`` (needs PowerShell 5 on the device) and ``Since`` (the ConfigMgr
-version that added it, where known).
+classes) or ``custom`` (an extension the site added) — ``Description``, ``Arguments`` (what the
+entity takes, e.g. ``FileContent('path')``), ``Columns`` (how many, Device included),
+``PowerShell5`` (needs PowerShell 5 on the device), ``ConsoleOnly`` (the console has it, the
+AdminService does not) and ``Since`` (the ConfigMgr version that added it, where known).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from cmpivot_magic.catalog.catalog import Catalog
 from cmpivot_magic.catalog.model import Entity
 
-ENTITY_COLUMNS = ("Name", "Kind", "Description", "Columns", "PowerShell5", "Since")
+ENTITY_COLUMNS = ("Name", "Kind", "Description", "Arguments", "Columns", "PowerShell5", "ConsoleOnly", "Since")
 _KINDS = {"hinv": "inventory"}
 
 
@@ -27,6 +28,7 @@ def kind_label(entity: Entity) -> str:
 def entity_frame(catalog: Catalog, pattern: str = "") -> pd.DataFrame:
     """The catalog's entities whose name or description contains ``pattern`` (any case)."""
     wanted = pattern.lower()
-    rows = [(e.name, kind_label(e), e.description, len(e.columns), e.requires_powershell5, e.since)
+    rows = [(e.name, kind_label(e), e.description, ", ".join(map(repr, e.parameters)), len(e.columns),
+             e.requires_powershell5, e.console_only, e.since)
             for e in catalog.entities() if wanted in e.name.lower() or wanted in e.description.lower()]
     return pd.DataFrame(rows, columns=list(ENTITY_COLUMNS))

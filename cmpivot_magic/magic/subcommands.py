@@ -20,7 +20,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic_arguments import argument, magic_arguments
 
 from .. import catalog
-from ..catalog.listing import kind_label
+from ..catalog.listing import entity_frame
 from ..errors import CMPivotError
 from ..history import open_default
 from ..results import QueryResult
@@ -141,13 +141,8 @@ def _catalog(host: Host) -> catalog.Catalog:
 @argument("--refresh", action="store_true", help="read the site's inventory classes again")
 def entities(host: Host, args: argparse.Namespace) -> pd.DataFrame:
     """The entities a query can start from on the current connection, with their kind and descriptions."""
-    pattern = args.pattern.lower()
     found = host.session().refresh_catalog() if args.refresh else _catalog(host)
-    rows = [{"Entity": e.name, "Kind": kind_label(e), "Description": e.description,
-             "Arguments": ", ".join(map(repr, e.parameters)), "Columns": len(e.columns),
-             "PowerShell5": e.requires_powershell5, "ConsoleOnly": e.console_only}
-            for e in found.entities() if pattern in e.name.lower() or pattern in e.description.lower()]
-    return pd.DataFrame(rows)
+    return entity_frame(found, args.pattern)
 
 
 @magic_arguments("cmpivot schema")

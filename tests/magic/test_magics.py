@@ -107,7 +107,7 @@ def test_line_magic_subcommands(ip: InteractiveShell) -> None:
     assert len(ip.run_line_magic("cmpivot", "devices")) == 40
     assert "SMS00001" in ip.run_line_magic("cmpivot", "collections")["CollectionID"].tolist()
     ents = ip.run_line_magic("cmpivot", "entities registry")
-    assert set(ents["Entity"]) >= {"Registry", "RegistryKey"}
+    assert set(ents["Name"]) >= {"Registry", "RegistryKey"}
     schema = ip.run_line_magic("cmpivot", "schema file")
     assert "SHA256Hash" in schema["Column"].tolist()
     config = ip.run_line_magic("cmpivot", "config")

@@ -14,8 +14,8 @@ DEMO = "demo://?devices=40&seed=3&offline=0.2&clock=virtual"
 def test_entities_schema_and_explain_read_the_connections_catalog(ip: InteractiveShell) -> None:
     ip.run_line_magic("cmpivot", f"connect {DEMO}")
     ents = ip.run_line_magic("cmpivot", "entities contoso")
-    assert ents[["Entity", "Kind"]].values.tolist() == [["ContosoAssetInformation", "custom"]]
-    assert "ClientDiagnostics" in set(ip.run_line_magic("cmpivot", "entities --refresh")["Entity"])
+    assert ents[["Name", "Kind"]].values.tolist() == [["ContosoAssetInformation", "custom"]]
+    assert "ClientDiagnostics" in set(ip.run_line_magic("cmpivot", "entities --refresh")["Name"])
     assert "DebugLoggingEnabled" in ip.run_line_magic("cmpivot", "schema ClientDiagnostics")["Column"].tolist()
     with capture_output() as cap:
         ip.run_cell_magic("cmpivot", "--explain", "ClientDiagnostics | where LogLevel == 1")
