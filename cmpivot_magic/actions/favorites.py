@@ -84,12 +84,15 @@ def _site_rows(session: Actor) -> list[dict[str, object]] | None:
     try:
         rows: list[dict[str, object]] = site.site_favorites()
         return rows
-    except PermissionDeniedError:
-        return None
     except BackendError as err:
-        if "(404)" in err.message:  # a site without SMS_CMPivotFavorite
+        if _local_instead(err):
             return None
         raise
+
+
+def _local_instead(err: BackendError) -> bool:
+    """Whether the local store stands in: the site refuses (RBAC) or has no SMS_CMPivotFavorite (404)."""
+    return isinstance(err, PermissionDeniedError) or "(404)" in err.message
 
 
 def favorites(session: Actor) -> pd.DataFrame:
@@ -114,13 +117,15 @@ def save_favorite(session: Actor, name: str, query: str, tags: Sequence[str] = (
     path = store_path(session)
     data = _load(path)
     where = "local"
-    if _site_rows(session) is not None:
+    site = _site(session)
+    if site is not None:
         try:
-            _site(session).save_site_favorite(name, text)  # type: ignore[union-attr]
+            site.save_site_favorite(name, text)  # written straight away: no read of the site's list first
             where = "site"
             data["tags"][_tag_key(session, name)] = list(tags)
-        except PermissionDeniedError:
-            where = "local"
+        except BackendError as err:
+            if not _local_instead(err):
+                raise
     if where == "local":
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         data["favorites"] = [f for f in data["favorites"] if f["name"].lower() != name.lower()]

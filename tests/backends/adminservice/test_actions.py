@@ -25,6 +25,16 @@ def test_a_query_link_runs_through_the_site(connect: Callable[..., cm.Session]) 
     assert by_link.df.equals(by_text.df) and len(by_link.df) > 0
 
 
+def test_saving_a_favorite_is_one_request(connect: Callable[..., cm.Session], tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The write alone: the site's list of favorites is not read first."""
+    monkeypatch.setenv("CMPIVOT_MAGIC_FAVORITES", str(tmp_path / "favorites.json"))
+    s = connect()
+    before = s.backend.client.stats.requests  # type: ignore[attr-defined]
+    assert s.save_favorite("Once", QUERY) == "site"
+    assert s.backend.client.stats.requests - before == 1  # type: ignore[attr-defined]
+
+
 def test_favorites_are_visible_from_a_new_connection(connect: Callable[..., cm.Session], tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CMPIVOT_MAGIC_FAVORITES", str(tmp_path / "favorites.json"))
