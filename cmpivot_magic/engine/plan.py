@@ -391,8 +391,16 @@ def _steps(steps: tuple[PlanStep, ...], indent: str, per_device: bool = False) -
     return lines
 
 
-def _sees_all_rows(s: PlanStep) -> bool:
-    """Steps whose output depends on all the rows they are given (not row by row)."""
-    if isinstance(s.step, Limit | Sort | CountRows):
+def device_local(s: PlanStep) -> bool:
+    """Whether the step keeps each row with its own device, so it gives the same rows run once over
+    many devices' rows as run on each device (``split.py`` cuts the device part by it)."""
+    if isinstance(s.step, Filter | Select | Join):
         return True
-    return isinstance(s.step, Summarize | Distinct) and s.schema.device is None
+    if isinstance(s.step, Summarize | Distinct):
+        return s.schema.device is not None  # grouped by Device: each group is one device's
+    return False
+
+
+def _sees_all_rows(s: PlanStep) -> bool:
+    """Steps whose output depends on all the rows they are given: the ones ``[per device]`` marks."""
+    return not (device_local(s) or isinstance(s.step, Scan | Values | Generate))

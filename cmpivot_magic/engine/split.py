@@ -14,9 +14,6 @@ from ..language import nodes as n
 from . import plan as p
 from .ir import Col
 
-# Operators that keep each row with its own device: a prefix of these is the device part.
-_ROW_LOCAL = (p.Filter, p.Select)
-
 
 def narrow_device_part(steps: list[p.PlanStep], device_steps: int,
                         device_ops: int) -> tuple[int, tuple[str, ...]]:
@@ -50,7 +47,7 @@ def device_split(steps: list[p.PlanStep], pipeline: n.Pipeline) -> tuple[int, in
         return 0, 0, False
     cut_op = len(pipeline.operators)
     for s in steps:
-        if s.operator >= 0 and not _device_local(s):
+        if s.operator >= 0 and not p.device_local(s):
             cut_op = s.operator
             break
     last_entity_join = max(
@@ -61,17 +58,6 @@ def device_split(steps: list[p.PlanStep], pipeline: n.Pipeline) -> tuple[int, in
     render_last = pipeline.operators and isinstance(pipeline.operators[-1], n.Render)
     ops = min(cut_op, len(pipeline.operators) - (1 if render_last else 0))
     return len(device), ops, not _partition_free(device)
-
-
-def _device_local(s: p.PlanStep) -> bool:
-    """Whether the step keeps each row with its own device, so a device part of such steps gives
-    the same rows run once over many devices' rows as run on each device."""
-    step = s.step
-    if isinstance(step, (*_ROW_LOCAL, p.Join)):
-        return True
-    if isinstance(step, p.Summarize | p.Distinct):
-        return s.schema.device is not None  # grouped by Device: each group is one device's
-    return False
 
 
 def _partition_free(steps: list[p.PlanStep] | tuple[p.PlanStep, ...]) -> bool:
@@ -86,7 +72,7 @@ def _partition_free(steps: list[p.PlanStep] | tuple[p.PlanStep, ...]) -> bool:
 
 def _source_local(s: p.PlanStep) -> bool:
     """A source step (scan, constant rows) or a device-local operator."""
-    return isinstance(s.step, p.Scan | p.Values | p.Generate) or _device_local(s)
+    return isinstance(s.step, p.Scan | p.Values | p.Generate) or p.device_local(s)
 
 
 def _reads_entity(step: p.Step) -> bool:
