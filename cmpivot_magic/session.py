@@ -161,19 +161,16 @@ class Session:
         return self._catalog
 
     def _read_catalog(self, refresh: bool) -> Catalog:
-        reader = getattr(self.backend, "catalog", None)
-        if reader is None:
-            return DOCUMENTED  # a backend written before catalogs: the documented list
         try:
-            found = reader(refresh)
+            found = self.backend.catalog(refresh)
         except CMPivotError as err:
             found = DOCUMENTED.fallback(f"the site's entity list could not be read ({err.message}); using the "
                                         "documented entity list: queries on other entities are sent as written")
-        return self._noted(found) if isinstance(found, Catalog) else DOCUMENTED
+        return self._noted(found)
 
     def entities(self, pattern: str = "", *, refresh: bool = False) -> pd.DataFrame:
-        """The entities a query can start from (Name, Kind, Description, Columns, PowerShell5,
-        Since): builtin, scripted, inventory and, on a site, its custom inventory classes."""
+        """The entities a query can start from (``catalog.listing.ENTITY_COLUMNS``): builtin,
+        scripted, inventory and, on a site, its custom inventory classes."""
         return entity_frame(self.refresh_catalog() if refresh else self.catalog, pattern)
 
     def prepare(self, query: str | Query) -> Query:

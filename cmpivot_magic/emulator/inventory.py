@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backends.adminservice.inventory import inventory_group
 from ..backends.demo.inventory_snapshot import inventory_rows, last_hardware_scans
 from ..backends.demo.site import DemoSite
 from ..backends.demo.site_classes import demo_catalog
@@ -205,8 +206,7 @@ class Inventory:
     @cached_property
     def inventory_groups(self) -> dict[str, Entity]:
         """``SMS_G_System_<GROUP>`` group name (upper case) → the entity whose rows it holds."""
-        return {e.inventory_class_id.split("|")[1].upper(): e for e in demo_catalog().entities()
-                if e.inventory_class_id and e.inventory_class_id.count("|") == 2}
+        return {group: e for e in demo_catalog().entities() if (group := inventory_group(e)) is not None}
 
     def inventoried(self, group: str, resource_ids: list[int] | None, now: dt.datetime) -> list[Row] | None:
         """``SMS_G_System_<group>`` instances of those devices (all when None); None: no such class.

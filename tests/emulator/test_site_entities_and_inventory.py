@@ -34,7 +34,8 @@ def site(emulator: Emulator) -> cm.Session:
 
 def test_entities_list_the_sites_default_and_custom_classes(site: cm.Session) -> None:
     ents = site.entities()
-    assert list(ents.columns) == ["Name", "Kind", "Description", "Columns", "PowerShell5", "Since"]
+    assert list(ents.columns) == ["Name", "Kind", "Description", "Arguments", "Columns", "PowerShell5",
+                                  "ConsoleOnly", "Since"]
     kinds = dict(zip(ents["Name"], ents["Kind"], strict=True))
     assert kinds["ClientDiagnostics"] == "inventory"
     assert kinds["InstalledStoreProgram"] == kinds["ContosoAssetInformation"] == "custom"
