@@ -7,14 +7,14 @@ no stage recurses per item. Nesting — ``strcat(strcat(…))``, ``iif(…, iif(
 per level: the printer, ``==`` on trees, the binder, the planner, the evaluator and polars itself.
 
 ``MAX_DEPTH`` bounds the syntax tree's depth (every node from the query down counts one level). It
-is set well below what those stages handle. Measured under Python's default recursion limit of
-1000 with 150 frames already on the stack (more than a notebook cell or a pytest test has), with
+is set well below what those stages handle. Measured once, while choosing the limit (nothing re-runs
+these figures), under Python's default recursion limit of 1000 with 150 frames already on the stack (more than a notebook cell or a pytest test has), with
 no limit, parse → plan → print → compare → evaluate first ran out of stack at 206 levels of nested
 calls (``strcat``, ``iif``, ``tolower``: the binder takes four frames per level) and at 276 levels of
 operators, unary minus or subqueries; polars itself slows steeply with depth (a 1,000-deep ``when``
 takes 0.7 s, a 3,000-deep ``+`` 52 s). 100 levels is far beyond what a person writes (a query nests
 a handful) and leaves twice that margin; at 95 levels every stage passes even with 400 frames on the
-stack. ``finish.py`` checks it on every parse, so a deeper query gets a ``QuerySyntaxError`` with a
+stack (``test_nesting_just_inside_the_limit_runs_everywhere`` checks that). ``finish.py`` checks it on every parse, so a deeper query gets a ``QuerySyntaxError`` with a
 caret instead of a ``RecursionError``; ``recursion_guard`` is the last line of defence at the public
 entry points (parse, plan, print, compare, evaluate, a session's run), should a stage still run out
 of stack.

@@ -8,6 +8,9 @@ evaluated with Kleene logic, as the two-operand form always was.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 import pandas as pd
 import pytest
 
@@ -105,14 +108,28 @@ def test_too_deep_queries_fail_with_a_located_error_everywhere(text: str) -> Non
         assert info.value.location is not None and "nests too deeply" in info.value.message
 
 
-def test_nesting_just_inside_the_limit_runs_everywhere() -> None:
+def _with_frames_below(frames: int, call: Callable[[], None]) -> None:
+    """``call()`` with ``frames`` more frames on the stack (a cell run deep inside a caller)."""
+    if frames:
+        _with_frames_below(frames - 1, call)
+    else:
+        call()
+
+
+@pytest.mark.parametrize("frames", [0, 400])  # limits.py: "at 95 levels every stage passes even with 400 frames"
+def test_nesting_just_inside_the_limit_runs_everywhere(frames: int) -> None:
     depth = limits.MAX_DEPTH - 5
-    text = "Process | project Device, x = " + "strcat(" * depth + "Name" + ", 'a')" * depth
-    q = cm.parse(text)
-    assert cm.parse(str(q)) == q and "strcat(" in q.explain()
-    got = cm.evaluate(q, {"Process": PROCESS})
-    assert got["x"].iloc[0] == "n1" + "a" * depth
-    assert len(cm.connect("demo://?devices=3", history=None).run(text).df) > 0
+
+    def every_stage() -> None:
+        text = "Process | project Device, x = " + "strcat(" * depth + "Name" + ", 'a')" * depth
+        q = cm.parse(text)
+        assert cm.parse(str(q)) == q and "strcat(" in q.explain()
+        got = cm.evaluate(q, {"Process": PROCESS})
+        assert got["x"].iloc[0] == "n1" + "a" * depth
+        assert len(cm.connect("demo://?devices=3", history=None).run(text).df) > 0
+
+    assert sys.getrecursionlimit() == 1000  # Python's default, which the claim is about
+    _with_frames_below(frames, every_stage)
 
 
 def test_a_recursion_error_in_a_later_stage_becomes_a_located_error(monkeypatch: pytest.MonkeyPatch) -> None:
