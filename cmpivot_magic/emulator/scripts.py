@@ -44,23 +44,26 @@ class ScriptRun:
         latency = site.latency_seconds(resource_ids) / speed if resource_ids else np.zeros(0)
         offline = site.is_offline(resource_ids) if resource_ids else np.zeros(0, bool)
         self._due = {rid: (None if off else float(at)) for rid, at, off in zip(resource_ids, latency, offline, strict=True)}
+        self._rows: dict[int, dict[str, Any]] = {}
+        """Each answered device's row, made once: every status poll lists them all again."""
 
     def status_rows(self) -> list[dict[str, Any]]:
         """``SMS_ScriptsExecutionStatus`` rows of the devices that have answered by now."""
         elapsed = time.monotonic() - self.started
-        rows = []
-        for rid, due in self._due.items():
-            if due is None or due > elapsed:
-                continue
+        return [self._row(rid, due) for rid, due in self._due.items() if due is not None and due <= elapsed]
+
+    def _row(self, rid: int, due: float) -> dict[str, Any]:
+        found = self._rows.get(rid)
+        if found is None:
             code, output = script_output(self.site, self.script, self.parameters, rid, self.now)
-            rows.append({
+            found = self._rows[rid] = {
                 "ClientOperationId": self.id, "ResourceId": rid, "DeviceName": self.site.fleet.name[self.site.positions([rid])[0]],
                 "ScriptGuid": self.script.guid, "ScriptName": self.script.name,
                 "ScriptExecutionState": FAILED if code else SUCCEEDED, "ScriptExitCode": code,
                 "ScriptOutput": output,
                 "LastUpdateTime": iso(self.now + dt.timedelta(seconds=due)),
-            })
-        return rows
+            }
+        return found
 
 
 __all__ = ["APPROVED", "CMPIVOT_SCRIPT_GUID", "LIBRARY", "SCRIPT_OPERATION_TYPE", "WAITING", "Script", "ScriptRun",
