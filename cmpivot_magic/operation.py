@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,41 +63,29 @@ class Progress:
                 f"{self.failed} failed, {self.pending} pending) — {self.rows} rows — {self.elapsed:.1f}s")
 
 
-class Operation:
-    """A query in flight. Iterate ``updates()`` for progress, then take ``result()``."""
+class ReplyStream:
+    """Replies streaming in from a backend's operation — a query's or a script run's: each device's
+    kept once, counted as it comes (running totals, so progress costs the same at the 150,000th
+    reply as at the first) and stored in the history as it arrives."""
 
-    def __init__(self, session: Owner, request: DeviceRequest, handle: BackendOperation,
-                 started: dt.datetime | None = None, *, live_only: bool = False) -> None:
-        self.session = session
-        self.live_only = live_only
-        """True: no rows from the last hardware inventory for devices that do not answer live."""
-        self._inventory: dict[int, CachedRows] | None = None
-        self.request = request
-        self.handle = handle
+    def __init__(self, session: Owner, handle: BackendOperation, targets: tuple[Target, ...], timeout: float,
+                 started: dt.datetime | None = None) -> None:
+        self.session, self.handle, self.timeout = session, handle, timeout
+        self._targets = targets
         self.id = handle.operation_id
         self.replies: dict[int, DeviceReply] = {}
         self.cancelled = False
         # the timeout counts from when the operation was first sent, also after a resume
         age = (dt.datetime.now(dt.UTC) - started).total_seconds() if started else 0.0
         self._started = time.monotonic() - max(0.0, age)
-        self._result: QueryResult | None = None
-        # running totals, so progress costs the same at the 150,000th reply as at the first
         self._counts = dict.fromkeys(DeviceStatus, 0)
         self._rows = 0
-
-    @property
-    def query(self) -> Query:
-        return self.request.query
-
-    @property
-    def targets(self) -> tuple[Target, ...]:
-        return self.request.targets
 
     def updates(self, poll: float = 0.25) -> Iterator[Progress]:
         """Yield a ``Progress`` each time devices answer, until all have or the timeout passes."""
         # a backend that keeps its own clock (the demo site's simulated latencies) applies the
-        # timeout itself; otherwise it is wall-clock time from when the query was sent
-        deadline = float("inf") if self.handle.owns_clock else self._started + self.request.timeout
+        # timeout itself; otherwise it is wall-clock time from when the operation was sent
+        deadline = float("inf") if self.handle.owns_clock else self._started + self.timeout
         while not self.handle.done() and not self.cancelled:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -106,16 +94,24 @@ class Operation:
             if new:
                 self._take(new)
                 yield self.progress(tuple(new))
-        new = self.handle.poll(0)
+        new = self.handle.poll(0)  # what arrived with the last poll, or before a cancel took effect
         if new:
             self._take(new)
             yield self.progress(tuple(new))
 
+    def restore(self, replies: Mapping[int, DeviceReply]) -> None:
+        """Replies kept in the history before (a resume): counted, not stored again."""
+        with bulk():
+            self._keep(list(replies.values()))
+
     def _take(self, replies: list[DeviceReply]) -> None:
         with bulk():
-            self._take_in(replies)
+            fresh = self._keep(replies)
+            store = self.session.history
+            if store is not None and fresh:
+                store.add_replies(self.id, fresh)  # persisted as they stream in
 
-    def _take_in(self, replies: list[DeviceReply]) -> None:
+    def _keep(self, replies: list[DeviceReply]) -> list[DeviceReply]:
         fresh = []
         for r in replies:
             before = self.replies.get(r.resource_id)
@@ -126,9 +122,7 @@ class Operation:
             self.replies[r.resource_id] = r
             self._count(r, 1)
             fresh.append(r)
-        store = self.session.history
-        if store is not None and fresh:
-            store.add_replies(self.id, fresh)  # persisted as they stream in
+        return fresh
 
     def _count(self, reply: DeviceReply, sign: int) -> None:
         self._counts[reply.status] += sign
@@ -137,9 +131,30 @@ class Operation:
     def progress(self, new: tuple[DeviceReply, ...] = ()) -> Progress:
         """Where the operation stands, from running totals (no pass over the replies)."""
         counts = self._counts
-        return Progress(len(self.targets), counts[DeviceStatus.COMPLETED], counts[DeviceStatus.FAILED],
+        return Progress(len(self._targets), counts[DeviceStatus.COMPLETED], counts[DeviceStatus.FAILED],
                         counts[DeviceStatus.OFFLINE], counts[DeviceStatus.TRUNCATED], self._rows,
                         time.monotonic() - self._started, new)
+
+
+class Operation(ReplyStream):
+    """A query in flight. Iterate ``updates()`` for progress, then take ``result()``."""
+
+    def __init__(self, session: Owner, request: DeviceRequest, handle: BackendOperation,
+                 started: dt.datetime | None = None, *, live_only: bool = False) -> None:
+        super().__init__(session, handle, request.targets, request.timeout, started)
+        self.live_only = live_only
+        """True: no rows from the last hardware inventory for devices that do not answer live."""
+        self._inventory: dict[int, CachedRows] | None = None
+        self.request = request
+        self._result: QueryResult | None = None
+
+    @property
+    def query(self) -> Query:
+        return self.request.query
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return self.request.targets
 
     def cancel(self) -> None:
         """Stop collecting; devices that have not answered stay Pending in the result."""

@@ -238,7 +238,7 @@ class Session:
         done = store.replies(operation_id)
         handle = self.backend.resume(operation_id, request, set(done))
         operation = Operation(self, request, handle, started=stored.now)
-        operation.replies.update(done)
+        operation.restore(done)
         return operation
 
     def run(self, query: str | Query, *, devices: Sequence[str] | str | None = None,

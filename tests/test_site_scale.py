@@ -181,3 +181,14 @@ def test_resume_asks_only_the_devices_without_an_answer(tmp_path: Path, monkeypa
     assert asked == []
     assert _sorted(again.polars).equals(_sorted(done.polars))
     assert again.status["Status"].tolist() == done.status["Status"].tolist()
+
+
+def test_a_resumed_operation_counts_the_replies_it_already_had(tmp_path: Path) -> None:
+    """Progress after a resume starts from the stored replies (it said 0 answered before)."""
+    session = cm.connect(SITE, history=tmp_path / "history")
+    done = session.run("OS | project Device, Caption")
+    resumed = session.resume(done.operation_id)
+    progress = resumed.progress()
+    assert progress.answered == done.devices_answered > 0
+    assert progress.rows == len(done.df)
+    assert progress.pending == (done.status["Status"] == "Pending").sum()

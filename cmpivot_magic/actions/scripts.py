@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,14 +22,12 @@ import polars as pl
 from ..backends.base import (
     SCRIPT_COLUMNS,
     BackendOperation,
-    DeviceReply,
-    DeviceStatus,
     ScriptInfo,
     Target,
     capability,
 )
 from ..errors import CMPivotError
-from ..operation import Progress
+from ..operation import ReplyStream
 from ..results import status_frame, summarize_status
 from .common import Actor, record
 
@@ -117,7 +114,7 @@ def resume_script(session: Actor, operation_id: int) -> ScriptOperation:
     runner: Any = capability(session.backend, "scripts", "running scripts")
     handle = runner.resume_script(operation_id, script, targets, values, timeout, age)
     operation = ScriptOperation(session, script, values, targets, handle, timeout, now)
-    operation.replies.update(store.replies(operation_id))
+    operation.restore(store.replies(operation_id))
     return operation
 
 
@@ -147,41 +144,18 @@ class ScriptResult:
                 f"{self.status.merge(self.df, on='Device', how='left').to_html(index=False, border=0, na_rep='')}</div>")
 
 
-class ScriptOperation:
+class ScriptOperation(ReplyStream):
     """A script run in flight: ``updates()`` for progress, ``result()`` for the answer."""
 
     def __init__(self, session: Actor, script: ScriptInfo, parameters: dict[str, str], targets: tuple[Target, ...],
                  handle: BackendOperation, timeout: float, now: dt.datetime) -> None:
-        self.session, self.script, self.parameters, self.targets = session, script, parameters, targets
-        self.handle, self.timeout, self.now = handle, timeout, now
-        self.id = handle.operation_id
-        self.replies: dict[int, DeviceReply] = {}
-        self._started = time.monotonic() - max(0.0, (dt.datetime.now(dt.UTC) - now).total_seconds())
+        super().__init__(session, handle, targets, timeout, started=now)
+        self.script, self.parameters, self.targets, self.now = script, parameters, targets, now
         self._result: ScriptResult | None = None
-
-    def updates(self, poll: float = 0.25) -> Iterator[Progress]:
-        """A ``Progress`` each time devices report, until all have or the timeout passes."""
-        deadline = float("inf") if self.handle.owns_clock else self._started + self.timeout
-        while not self.handle.done():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            new = [r for r in self.handle.poll(min(poll, remaining)) if r.resource_id not in self.replies]
-            if new:
-                self.replies.update({r.resource_id: r for r in new})
-                store = self.session.history
-                if store is not None:
-                    store.add_replies(self.id, new)
-                yield self.progress(tuple(new))
-
-    def progress(self, new: tuple[DeviceReply, ...] = ()) -> Progress:
-        counts = {s: sum(1 for r in self.replies.values() if r.status == s) for s in DeviceStatus}
-        return Progress(len(self.targets), counts[DeviceStatus.COMPLETED], counts[DeviceStatus.FAILED],
-                        counts[DeviceStatus.OFFLINE], counts[DeviceStatus.TRUNCATED], len(self.replies),
-                        time.monotonic() - self._started, new)
 
     def cancel(self) -> None:
         """Stop following; devices that have not reported stay Pending (the run goes on on the site)."""
+        self.cancelled = True
         self.handle.cancel()
 
     def result(self) -> ScriptResult:

@@ -378,7 +378,9 @@ def _steps(steps: tuple[PlanStep, ...], indent: str, per_device: bool = False) -
     lines = []
     previous: Schema | None = None
     for s in steps:
-        mark = " [per device]" if per_device and _sees_all_rows(s) else ""
+        # marked: the steps whose output depends on all the rows they are given
+        sees_all = not (device_local(s) or isinstance(s.step, Scan | Values | Generate))
+        mark = " [per device]" if per_device and sees_all else ""
         line = f"{indent}{s.step.describe()}{mark}"
         if s.schema != previous:
             cols = [f"{n}:{t}" for n, t in s.schema.visible]
@@ -394,13 +396,5 @@ def _steps(steps: tuple[PlanStep, ...], indent: str, per_device: bool = False) -
 def device_local(s: PlanStep) -> bool:
     """Whether the step keeps each row with its own device, so it gives the same rows run once over
     many devices' rows as run on each device (``split.py`` cuts the device part by it)."""
-    if isinstance(s.step, Filter | Select | Join):
-        return True
-    if isinstance(s.step, Summarize | Distinct):
-        return s.schema.device is not None  # grouped by Device: each group is one device's
-    return False
-
-
-def _sees_all_rows(s: PlanStep) -> bool:
-    """Steps whose output depends on all the rows they are given: the ones ``[per device]`` marks."""
-    return not (device_local(s) or isinstance(s.step, Scan | Values | Generate))
+    grouped_by_device = isinstance(s.step, Summarize | Distinct) and s.schema.device is not None
+    return isinstance(s.step, Filter | Select | Join) or grouped_by_device  # a group is one device's
